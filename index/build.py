@@ -1,0 +1,150 @@
+"""The build: corpus folder -> cleaned, chunked, embedded, de-duplicated index in Chroma.
+
+Incremental: a chunk whose id, text and model are unchanged keeps its vector, so an edited
+article is re-embedded alone (only its changed chunks); a removed one's vectors are deleted. One build at a time (a file
+lock), and nothing is visible to readers until the final state commit (see store.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from index import store
+from index.chunk import chunk_article
+from index.dedup import group_duplicates
+from index.load import corpus_files, load_articles
+from index.manifest import read_manifest
+from index.settings import IndexSettings
+from index.store import IndexState, StoredChunk
+from index.types import Article, Chunk
+
+Progress = Callable[[Iterable], Iterable]
+
+
+class BuildRefused(RuntimeError):
+    """The build cannot start (another build holds the lock, no articles, model mismatch)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSummary:
+    articles: int
+    chunks: int
+    embedded: int  # chunks whose vectors were computed in this run
+    deleted: int  # stale vectors removed
+    duplicate_groups: int
+    seconds: float
+    skipped: tuple[str, ...]  # one line per file that could not be ingested
+
+    def lines(self) -> list[str]:
+        return [
+            f"articles: {self.articles}  chunks: {self.chunks}  embedded: {self.embedded}  "
+            f"deleted: {self.deleted}  duplicate groups: {self.duplicate_groups}  seconds: {self.seconds:.1f}",
+            *(f"warning: {line}" for line in self.skipped),
+        ]
+
+
+def build_index(
+    settings: IndexSettings,
+    embedder: BaseEmbedding,
+    rebuild: bool = False,
+    progress: Progress = lambda items: items,
+) -> BuildSummary:
+    started = time.perf_counter()
+    loaded = load_articles(corpus_files(settings.articles_dir), read_manifest(settings.manifest_path), int(settings.max_file_mb * 1e6))
+    if not loaded.articles:
+        raise BuildRefused(f"no readable articles in {settings.articles_dir}; nothing indexed, the existing index is unchanged")
+    with build_lock(settings.lock_path):
+        client = store.open_client(settings)
+        collection = store.open_collection(client, settings)
+        previous = _readable_state(collection)
+        if previous and previous.embed_model != settings.embed_model:
+            if not rebuild:
+                raise BuildRefused(f"the index was built with {previous.embed_model}, not {settings.embed_model}; use --rebuild")
+            store.drop_collection(client, settings)
+            collection, previous = store.open_collection(client, settings), None
+        state, fresh = _plan(settings, loaded.articles, None if rebuild else previous)
+        vectors = _embed(embedder, fresh, progress)
+        store.upsert_vectors(collection, fresh, [vectors[s.key] for s in fresh])
+        vectors |= store.fetch_embeddings(collection, [s.key for s in state.chunks if s.key not in vectors])
+        state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
+        store.commit_state(collection, state)
+        stale = store.all_keys(collection) - state.keys()
+        store.delete_vectors(collection, stale)
+    return BuildSummary(
+        articles=len(state.articles),
+        chunks=len(state.chunks),
+        embedded=len(fresh),
+        deleted=len(stale),
+        duplicate_groups=len({s.chunk.dup_group for s in state.chunks if s.chunk.dup_group}),
+        seconds=time.perf_counter() - started,
+        skipped=loaded.skipped,
+    )
+
+
+@contextmanager
+def build_lock(path: Path) -> Iterator[None]:
+    """Held for the whole build; a second build fails at once instead of waiting."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise BuildRefused(f"another build is running (lock {path}); wait for it to finish and try again") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _readable_state(collection) -> IndexState | None:
+    """The last committed state; an unreadable one is rebuilt over, not fatal to a build."""
+    try:
+        return store.read_state(collection)
+    except store.IndexUnavailable:
+        return None
+
+
+def _plan(settings: IndexSettings, articles: tuple[Article, ...], previous: IndexState | None) -> tuple[IndexState, list[StoredChunk]]:
+    """The new state, and the chunks in it that have no vector yet."""
+    kept = previous.keys() if previous else set()
+    stored = [
+        StoredChunk(_vector_key(chunk, settings.embed_model), chunk)
+        for article in articles
+        for chunk in chunk_article(article, settings.chunk_sentences)
+    ]
+    state = IndexState(settings.embed_model, datetime.now(UTC).isoformat(timespec="seconds"), articles, tuple(stored))
+    return state, [s for s in stored if s.key not in kept]
+
+
+def _vector_key(chunk: Chunk, embed_model: str) -> str:
+    """Same id, text and model -> same key, so an unchanged chunk keeps its vector."""
+    recipe = f"{embed_model}|{chunk.start}|{chunk.text}"
+    return f"{chunk.chunk_id}@{hashlib.sha256(recipe.encode()).hexdigest()[:12]}"
+
+
+def _embed(embedder: BaseEmbedding, fresh: list[StoredChunk], progress: Progress) -> dict[str, list[float]]:
+    vectors: dict[str, list[float]] = {}
+    batches = [fresh[i : i + 32] for i in range(0, len(fresh), 32)]
+    for batch in progress(batches):
+        embeddings = embedder.get_text_embedding_batch([s.chunk.text for s in batch])
+        vectors.update({s.key: e for s, e in zip(batch, embeddings, strict=True)})
+    return vectors
+
+
+def _with_duplicate_groups(state: IndexState, vectors: dict[str, list[float]], min_cosine: float) -> IndexState:
+    chunks = [s.chunk for s in state.chunks]
+    matrix = np.array([vectors[s.key] for s in state.chunks], dtype=np.float32).reshape(len(chunks), -1)
+    rank = {a.article_id: (a.meta.published is None, a.article_id) for a in state.articles}
+    groups = group_duplicates(chunks, matrix, min_cosine, preference=lambda article_id: rank[article_id])
+    grouped = tuple(replace(s, chunk=replace(s.chunk, dup_group=groups.get(s.chunk.chunk_id))) for s in state.chunks)
+    return replace(state, chunks=grouped)

@@ -1,0 +1,171 @@
+"""Chroma access: the chunk vectors, and the committed IndexState that says which of them count.
+
+A build writes new vectors under version-suffixed keys, then commits the new IndexState in one
+collection-metadata write, then deletes stale vectors. Readers trust only keys in the committed
+state, so a build killed at any point leaves the previous complete index in force.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+
+from index.settings import IndexSettings
+from index.types import Article, ArticleMeta, Chunk
+
+STATE_KEY = "strikeqa_state"
+MODEL_KEY = "strikeqa_embed_model"
+STATE_VERSION = 2
+REBUILD_HINT = "run `python -m index build --rebuild` (or `make run`, which builds it)"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be used; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunk:
+    key: str  # the Chroma id: f"{chunk_id}@{hash of model, offset and text}"
+    chunk: Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    embed_model: str
+    built_at: str
+    articles: tuple[Article, ...]
+    chunks: tuple[StoredChunk, ...]
+
+    def keys(self) -> set[str]:
+        return {stored.key for stored in self.chunks}
+
+
+def open_client(settings: IndexSettings) -> ClientAPI:
+    """A Chroma server client when STRIKEQA_CHROMA_HOST is set, else a local persistent one."""
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_dir))
+    except Exception as error:  # chromadb raises many types; all mean the same to a user
+        raise IndexUnavailable(f"cannot open Chroma at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}") from error
+
+
+def open_collection(client: ClientAPI, settings: IndexSettings) -> Collection:
+    """The chunk collection, created if missing; never with a default embedding function."""
+    try:
+        return client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,
+            metadata={MODEL_KEY: settings.embed_model},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+    except Exception as error:
+        raise IndexUnavailable(f"cannot open the index at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}") from error
+
+
+def drop_collection(client: ClientAPI, settings: IndexSettings) -> None:
+    try:
+        client.delete_collection(settings.collection)
+    except Exception:  # missing already: nothing to drop
+        return
+
+
+def read_state(collection: Collection) -> IndexState | None:
+    """The committed state, or None for a collection no build has completed in."""
+    raw = (collection.metadata or {}).get(STATE_KEY)
+    if not raw:
+        return None
+    try:
+        return _state_from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError) as error:
+        raise IndexUnavailable(f"the index state is unreadable ({_one_line(error)}); {REBUILD_HINT}") from error
+
+
+def commit_state(collection: Collection, state: IndexState) -> None:
+    """The one write that makes a build visible."""
+    metadata = {MODEL_KEY: state.embed_model, STATE_KEY: json.dumps(_state_to_json(state))}
+    collection.modify(metadata=metadata)
+
+
+def upsert_vectors(collection: Collection, stored: list[StoredChunk], embeddings: list[list[float]]) -> None:
+    if stored:
+        collection.upsert(
+            ids=[s.key for s in stored],
+            embeddings=embeddings,  # type: ignore[arg-type]
+            documents=[s.chunk.text for s in stored],
+            metadatas=[_chunk_metadata(s.chunk) for s in stored],
+        )
+
+
+def fetch_embeddings(collection: Collection, keys: list[str]) -> dict[str, list[float]]:
+    if not keys:
+        return {}
+    result = collection.get(ids=keys, include=["embeddings"])
+    return {key: list(map(float, vector)) for key, vector in zip(result["ids"], result["embeddings"], strict=True)}  # type: ignore[arg-type]
+
+
+def all_keys(collection: Collection) -> set[str]:
+    return set(collection.get(include=[])["ids"])
+
+
+def delete_vectors(collection: Collection, keys: set[str]) -> None:
+    if keys:
+        collection.delete(ids=sorted(keys))
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {"chunk_id": chunk.chunk_id, "article_id": chunk.article_id, "start": chunk.start, "end": chunk.end}
+
+
+def _state_to_json(state: IndexState) -> dict[str, Any]:
+    return {
+        "version": STATE_VERSION,
+        "embed_model": state.embed_model,
+        "built_at": state.built_at,
+        "articles": [
+            {"article_id": a.article_id, "text": a.text, "sha": a.content_sha, "meta": _meta_json(a.meta)}
+            for a in state.articles
+        ],
+        "chunks": [[s.key, s.chunk.chunk_id, s.chunk.start, s.chunk.end, s.chunk.dup_group] for s in state.chunks],
+    }
+
+
+def _state_from_json(data: dict[str, Any]) -> IndexState:
+    if data.get("version") != STATE_VERSION:
+        raise ValueError(f"state version {data.get('version')} is not {STATE_VERSION}")
+    articles = tuple(
+        Article(article_id=a["article_id"], meta=_meta_from_json(a["meta"]), text=a["text"], content_sha=a["sha"])
+        for a in data["articles"]
+    )
+    texts = {a.article_id: a.text for a in articles}
+    chunks = tuple(
+        StoredChunk(key, Chunk(chunk_id, chunk_id.rsplit("#", 1)[0], texts[chunk_id.rsplit("#", 1)[0]][start:end], start, end, group))
+        for key, chunk_id, start, end, group in data["chunks"]
+    )
+    return IndexState(data["embed_model"], data["built_at"], articles, chunks)
+
+
+def _meta_json(meta: ArticleMeta) -> dict[str, Any]:
+    data = asdict(meta)
+    data["published"] = meta.published.isoformat() if meta.published else None
+    return data
+
+
+def _meta_from_json(data: dict[str, Any]) -> ArticleMeta:
+    published = date.fromisoformat(data["published"]) if data.get("published") else None
+    return ArticleMeta(**{**data, "published": published})
+
+
+def _where(settings: IndexSettings) -> str:
+    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
