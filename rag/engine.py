@@ -1,0 +1,118 @@
+"""The composition root: Settings -> Engine (model, index, retriever, answerers), and Engine.answer.
+
+Everything the answer path needs is built here once; every other function takes what it needs as
+arguments. Order of a turn: clean input -> safety checks -> retrieval -> answerer -> checks.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from index import store
+from index.embed import load_embedder
+from index.types import Article
+from rag import safety
+from rag.extractive import answer_extractively, idf_of
+from rag.llm import LlmAnswerer, build_llm_answerer
+from rag.query import clean_input, prepare, vocabulary_of
+from rag.retrieve import HybridRetriever, RetrievalMode, source_info
+from rag.settings import Settings
+from rag.types import Answer, SourceInfo
+
+log = logging.getLogger("strikeqa")
+EMPTY_REPLY = "Please type a question about the Kaiser mental health workers' strike, for example: “Will my appointment be affected?”"
+FIXED_REPLIES = {
+    "injection": safety.INJECTION_REPLY,
+    "spanish": safety.SPANISH_REPLY,
+    "other_language": safety.OTHER_LANGUAGE_REPLY,
+}
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    retriever: HybridRetriever
+    articles: dict[str, Article]
+    sources: tuple[SourceInfo, ...]  # every indexed article, for "what I know"
+    copies: dict[str, tuple[SourceInfo, ...]]  # dup_group -> articles carrying that sentence
+    idf: dict[str, float]
+    vocabulary: frozenset[str]
+    llm: LlmAnswerer | None
+
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+        started = time.perf_counter()
+        result = self._answer(question, history)
+        latency_ms = (time.perf_counter() - started) * 1000
+        log.info("answered (%d chars) in %.0f ms, refused=%s safety=%s", len(question), latency_ms, result.refused, result.safety)
+        if self.settings.debug_log_questions:
+            log.debug("question: %r", question)
+        return replace(result, latency_ms=latency_ms)
+
+    def _answer(self, question: str, history: Sequence[str]) -> Answer:
+        text, _ = clean_input(question or "", self.settings.max_question_chars)
+        if not any(ch.isalnum() for ch in text):
+            return Answer(text, EMPTY_REPLY, (), refused=True, safety="invalid_input", mode="extractive")
+        label = safety.classify(text)
+        if label in FIXED_REPLIES:
+            return Answer(text, FIXED_REPLIES[label], (), refused=True, safety=label, mode="extractive")
+        grounded = self._grounded(text, history)
+        if label == "crisis":
+            return _prefixed(grounded, safety.CRISIS_REPLY, "crisis")
+        if label == "medical_advice":
+            return _prefixed(grounded, safety.MEDICAL_REPLY, "medical_advice")
+        return grounded
+
+    def _grounded(self, text: str, history: Sequence[str]) -> Answer:
+        prepared = prepare(text, history, self.vocabulary, self.settings.max_question_chars)
+        hits = self.retriever.retrieve(prepared.dense_query, prepared.retrieval_query, self.settings.top_k)
+        extractive = answer_extractively(prepared, hits, self.retriever, self.articles, self.copies, self.idf, self.settings)
+        answer = self.llm.answer(prepared, hits, extractive, self.articles) if self.llm and not extractive.refused else extractive
+        return replace(answer, retrieved=hits)
+
+
+def build_engine(settings: Settings, embedder: BaseEmbedding | None = None, mode: RetrievalMode = "hybrid") -> Engine:
+    """Open the committed index and wire everything; IndexUnavailable says how to fix a bad index."""
+    collection = store.open_collection(store.open_client(settings), settings)
+    state = store.read_state(collection)
+    if state is None:
+        raise store.IndexUnavailable(f"no index has been built yet; {store.REBUILD_HINT}")
+    if state.embed_model != settings.embed_model:
+        raise store.IndexUnavailable(
+            f"the index was built with {state.embed_model} but {settings.embed_model} is configured; "
+            f"{store.REBUILD_HINT}"
+        )
+    try:
+        retriever = HybridRetriever(state, collection, embedder or load_embedder(settings.embed_model), mode)
+    except (KeyError, ValueError) as error:
+        raise store.IndexUnavailable(f"the index is incomplete ({error}); {store.REBUILD_HINT}") from error
+    texts = [s.chunk.text for s in state.chunks]
+    return Engine(
+        settings=settings,
+        retriever=retriever,
+        articles={a.article_id: a for a in state.articles},
+        sources=tuple(source_info(a) for a in state.articles),
+        copies=_copies(state),
+        idf=idf_of(texts),
+        vocabulary=vocabulary_of(texts),
+        llm=build_llm_answerer(settings) if settings.answer_mode == "llm" else None,
+    )
+
+
+def _copies(state: store.IndexState) -> dict[str, tuple[SourceInfo, ...]]:
+    sources = {a.article_id: source_info(a) for a in state.articles}
+    groups: dict[str, dict[str, SourceInfo]] = {}
+    for stored in state.chunks:
+        if stored.chunk.dup_group:
+            groups.setdefault(stored.chunk.dup_group, {})[stored.chunk.article_id] = sources[stored.chunk.article_id]
+    return {group: tuple(members.values()) for group, members in groups.items()}
+
+
+def _prefixed(answer: Answer, notice: str, label: str) -> Answer:
+    """The safety block first; article facts follow only where the articles cover the question."""
+    text = notice if answer.refused else f"{notice}\n\n{answer.text}"
+    return replace(answer, text=text, safety=label, refused=answer.refused)

@@ -1,0 +1,91 @@
+"""Hybrid retrieval: a query -> RetrievedChunks, dense (Chroma + MiniLM) and BM25 fused by RRF.
+
+The only module that sees llama-index retriever types. Only chunks in the committed IndexState
+are ever returned, so vectors of an interrupted build are invisible.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+from llama_index.core import VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.retrievers.bm25 import BM25Retriever
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from index.store import IndexState, StoredChunk, fetch_embeddings
+from rag.types import RetrievedChunk, SourceInfo
+
+RetrievalMode = Literal["hybrid", "dense", "bm25"]
+RRF_K = 60  # the usual reciprocal-rank-fusion constant
+CANDIDATES = 20  # each retriever's depth before fusion
+
+
+class HybridRetriever:
+    def __init__(self, state: IndexState, collection: Collection, embedder: BaseEmbedding, mode: RetrievalMode = "hybrid"):
+        self.mode = mode
+        self._cached_embedding = functools.lru_cache(maxsize=2048)(self._embedding)
+        self._embedder = embedder
+        self._by_key: dict[str, StoredChunk] = {s.key: s for s in state.chunks}
+        self._sources = {a.article_id: source_info(a) for a in state.articles}
+        vectors = fetch_embeddings(collection, list(self._by_key))
+        self._row = {s.chunk.chunk_id: i for i, s in enumerate(self._by_key.values())}
+        self._matrix = np.array([vectors[key] for key in self._by_key], dtype=np.float32)
+        depth = min(CANDIDATES, len(self._by_key))
+        nodes = [TextNode(id_=s.key, text=s.chunk.text) for s in state.chunks]
+        self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=depth)
+        store = ChromaVectorStore(chroma_collection=collection)
+        index = VectorStoreIndex.from_vector_store(store, embed_model=embedder)
+        self._dense = index.as_retriever(similarity_top_k=depth + 10)  # room for uncommitted keys
+
+    def retrieve(self, natural_query: str, term_query: str, k: int) -> tuple[RetrievedChunk, ...]:
+        """Dense search on the natural wording, BM25 on the expanded terms, fused by rank."""
+        embedding = self.embed(natural_query)
+        rankings = []
+        if self.mode in ("hybrid", "dense"):
+            rankings.append(self._keys(self._dense.retrieve(QueryBundle(natural_query, embedding=embedding.tolist()))))
+        if self.mode in ("hybrid", "bm25"):
+            rankings.append(self._keys(self._bm25.retrieve(term_query)))
+        fused = _reciprocal_rank_fusion(rankings)[:k]
+        cosines = self.cosines(embedding, [self._by_key[key].chunk.chunk_id for key, _ in fused])
+        return tuple(
+            RetrievedChunk(self._by_key[key].chunk, self._sources[self._by_key[key].chunk.article_id], score, cos, rank)
+            for rank, ((key, score), cos) in enumerate(zip(fused, cosines, strict=True), start=1)
+        )
+
+    def embed(self, text: str) -> np.ndarray:
+        return self._cached_embedding(text)
+
+    def _embedding(self, text: str) -> np.ndarray:
+        return np.asarray(self._embedder.get_query_embedding(text), dtype=np.float32)
+
+    def cosines(self, embedding: np.ndarray, chunk_ids: Sequence[str]) -> list[float]:
+        if not chunk_ids:
+            return []
+        return [float(x) for x in self._matrix[[self._row[c] for c in chunk_ids]] @ embedding]
+
+    def chunk_cosines(self, chunk_ids: Sequence[str]) -> np.ndarray:
+        """Pairwise cosine of the given chunks (for spotting redundant sentences)."""
+        rows = self._matrix[[self._row[c] for c in chunk_ids]]
+        return rows @ rows.T
+
+    def _keys(self, results: list[NodeWithScore]) -> list[str]:
+        return [r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0]
+
+
+def source_info(article) -> SourceInfo:
+    meta = article.meta
+    return SourceInfo(article.article_id, meta.source_file, meta.outlet, meta.title, meta.published, meta.url)
+
+
+def _reciprocal_rank_fusion(rankings: list[list[str]]) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)
