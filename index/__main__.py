@@ -14,7 +14,6 @@ from tqdm import tqdm
 
 from index import store
 from index.build import BuildRefused, build_index
-from index.embed import load_embedder
 from index.load import SUPPORTED_SUFFIXES, SkippedFile, load_article
 from index.manifest import ManifestError, add_to_manifest
 from index.settings import IndexSettings
@@ -32,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
+    from index.embed import load_embedder  # torch takes ~10 s to import: only build pays for it
+
     summary = build_index(settings, load_embedder(settings.embed_model), rebuild=args.rebuild, progress=_bar)
     print("\n".join(summary.lines()))
     return 0

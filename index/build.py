@@ -1,7 +1,8 @@
 """The build: corpus folder -> cleaned, chunked, embedded, de-duplicated index in Chroma.
 
-Incremental: a chunk whose id, text and model are unchanged keeps its vector, so an edited
-article is re-embedded alone (only its changed chunks); a removed one's vectors are deleted. One build at a time (a file
+Incremental: a chunk whose id, text and model are unchanged keeps its vector, and one that only
+moved (same text, new offset or ordinal) gets its old vector copied, so an edit re-embeds only the
+changed chunks; a removed article's vectors are deleted. One build at a time (a file
 lock), and nothing is visible to readers until the final state commit (see store.py).
 """
 
@@ -73,7 +74,9 @@ def build_index(
             store.drop_collection(client, settings)
             collection, previous = store.open_collection(client, settings), None
         state, fresh = _plan(settings, loaded.articles, None if rebuild else previous)
-        vectors = _embed(embedder, fresh, progress)
+        vectors = _moved_vectors(collection, fresh, None if rebuild else previous)
+        computed = [s for s in fresh if s.key not in vectors]
+        vectors |= _embed(embedder, computed, progress)
         store.upsert_vectors(collection, fresh, [vectors[s.key] for s in fresh])
         vectors |= store.fetch_embeddings(collection, [s.key for s in state.chunks if s.key not in vectors])
         state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
@@ -83,7 +86,7 @@ def build_index(
     return BuildSummary(
         articles=len(state.articles),
         chunks=len(state.chunks),
-        embedded=len(fresh),
+        embedded=len(computed),
         deleted=len(stale),
         duplicate_groups=len({s.chunk.dup_group for s in state.chunks if s.chunk.dup_group}),
         seconds=time.perf_counter() - started,
@@ -124,6 +127,17 @@ def _plan(settings: IndexSettings, articles: tuple[Article, ...], previous: Inde
     ]
     state = IndexState(settings.embed_model, datetime.now(UTC).isoformat(timespec="seconds"), articles, tuple(stored))
     return state, [s for s in stored if s.key not in kept]
+
+
+def _moved_vectors(
+    collection, fresh: list[StoredChunk], previous: IndexState | None
+) -> dict[str, list[float]]:
+    """Vectors for new keys whose text is already embedded: a chunk moved by an edit above it
+    (new offset or ordinal) is copied under its new key, not embedded again."""
+    old_key = {s.chunk.text: s.key for s in previous.chunks} if previous else {}
+    wanted = {s.key: old_key[s.chunk.text] for s in fresh if s.chunk.text in old_key}
+    old_vectors = store.fetch_embeddings(collection, sorted(set(wanted.values())))
+    return {new: old_vectors[old] for new, old in wanted.items() if old in old_vectors}
 
 
 def _vector_key(chunk: Chunk, embed_model: str) -> str:

@@ -17,7 +17,9 @@ import trafilatura
 STOPWORDS = frozenset(
     "a an the of to in on at for and or but with by from as is are was were be been has have had "
     "that this it its their they she he we our you your who which not can will would said says "
-    "than more about after over into".split()
+    "than more about after over into them him his her me my i us no so if up out all any some "
+    "there then when what where why how while during under before between because could should "
+    "may might must do does did just also only these those each per being both".split()
 )
 PROMO_PATTERNS = re.compile(
     r"donat|tax-deductible|newsroom|subscribe|register now|all rights reserved|trademark|"
@@ -32,7 +34,7 @@ TERMINAL_PATTERN = re.compile(r"[.!?…:][\"'”’)\]]*$")
 WORD_PATTERN = re.compile(r"[A-Za-z’']+")
 MIN_PROSE_WORDS = 8
 MIN_BULLET_WORDS = 6
-MIN_STOPWORD_RATIO = 0.15
+MIN_STOPWORD_RATIO = 0.10  # 0.15 dropped name-heavy facts ("Picket lines went up ... counties.")
 CAPTION_PREFIX_WORDS = 6
 
 

@@ -38,3 +38,12 @@ def model_path(model_name: str) -> Path:
     if not path.is_dir():
         raise EmbeddingModelError(f"embedding model {model_name!r} is not a local directory")
     return path
+
+
+def tokenizer_words(model_name: str = EMBED_MODEL_NAME) -> frozenset[str]:
+    """Whole words of the model's WordPiece vocabulary: a dictionary of ordinary English words."""
+    vocab = model_path(model_name) / "vocab.txt"
+    if not vocab.exists():
+        return frozenset()
+    words = vocab.read_text(encoding="utf-8").split("\n")
+    return frozenset(w for w in words if w.isalpha() and not w.startswith("##"))

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index import store
-from index.embed import load_embedder
+from index.embed import load_embedder, tokenizer_words
 from index.types import Article
 from rag import safety
-from rag.extractive import answer_extractively, idf_of
+from rag.corpus import Corpus, corpus_of
+from rag.extractive import answer_extractively
 from rag.llm import LlmAnswerer, build_llm_answerer
-from rag.query import clean_input, prepare, vocabulary_of
-from rag.retrieve import HybridRetriever, RetrievalMode, source_info
+from rag.query import clean_input, prepare
+from rag.retrieve import HybridRetriever, RetrievalMode
 from rag.settings import Settings
 from rag.types import Answer, SourceInfo
 
@@ -37,11 +38,7 @@ FIXED_REPLIES = {
 class Engine:
     settings: Settings
     retriever: HybridRetriever
-    articles: dict[str, Article]
-    sources: tuple[SourceInfo, ...]  # every indexed article, for "what I know"
-    copies: dict[str, tuple[SourceInfo, ...]]  # dup_group -> articles carrying that sentence
-    idf: dict[str, float]
-    vocabulary: frozenset[str]
+    corpus: Corpus
     llm: LlmAnswerer | None
 
     def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
@@ -58,6 +55,8 @@ class Engine:
         if not any(ch.isalnum() for ch in text):
             return Answer(text, EMPTY_REPLY, (), refused=True, safety="invalid_input", mode="extractive")
         label = safety.classify(text)
+        if label == "injection":
+            return self._despite_injection(text, history)
         if label in FIXED_REPLIES:
             return Answer(text, FIXED_REPLIES[label], (), refused=True, safety=label, mode="extractive")
         grounded = self._grounded(text, history)
@@ -67,11 +66,28 @@ class Engine:
             return _prefixed(grounded, safety.MEDICAL_REPLY, "medical_advice")
         return grounded
 
+    @property
+    def articles(self) -> Mapping[str, Article]:
+        return self.corpus.articles
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """Every indexed article, for "what I know"."""
+        return tuple(self.corpus.sources.values())
+
+    def _despite_injection(self, text: str, history: Sequence[str]) -> Answer:
+        """Instructions in the message are not obeyed; a real question left in it is answered."""
+        question = safety.without_instructions(text)
+        if not any(ch.isalnum() for ch in question):
+            return Answer(text, safety.INJECTION_REPLY, (), refused=True, safety="injection", mode="extractive")
+        answer = self._grounded(question, history)
+        return replace(answer, question=text, text=f"{safety.INJECTION_NOTE}\n\n{answer.text}", safety="injection")
+
     def _grounded(self, text: str, history: Sequence[str]) -> Answer:
-        prepared = prepare(text, history, self.vocabulary, self.settings.max_question_chars)
+        prepared = prepare(text, history, self.corpus.lexicon, self.settings.max_question_chars)
         hits = self.retriever.retrieve(prepared.dense_query, prepared.retrieval_query, self.settings.top_k)
-        extractive = answer_extractively(prepared, hits, self.retriever, self.articles, self.copies, self.idf, self.settings)
-        answer = self.llm.answer(prepared, hits, extractive, self.articles) if self.llm and not extractive.refused else extractive
+        extractive = answer_extractively(prepared, hits, self.retriever, self.corpus, self.settings)
+        answer = self.llm.answer(prepared, hits, extractive) if self.llm and not extractive.refused else extractive
         return replace(answer, retrieved=hits)
 
 
@@ -90,26 +106,12 @@ def build_engine(settings: Settings, embedder: BaseEmbedding | None = None, mode
         retriever = HybridRetriever(state, collection, embedder or load_embedder(settings.embed_model), mode)
     except (KeyError, ValueError) as error:
         raise store.IndexUnavailable(f"the index is incomplete ({error}); {store.REBUILD_HINT}") from error
-    texts = [s.chunk.text for s in state.chunks]
     return Engine(
         settings=settings,
         retriever=retriever,
-        articles={a.article_id: a for a in state.articles},
-        sources=tuple(source_info(a) for a in state.articles),
-        copies=_copies(state),
-        idf=idf_of(texts),
-        vocabulary=vocabulary_of(texts),
+        corpus=corpus_of(state, tokenizer_words(settings.embed_model)),
         llm=build_llm_answerer(settings) if settings.answer_mode == "llm" else None,
     )
-
-
-def _copies(state: store.IndexState) -> dict[str, tuple[SourceInfo, ...]]:
-    sources = {a.article_id: source_info(a) for a in state.articles}
-    groups: dict[str, dict[str, SourceInfo]] = {}
-    for stored in state.chunks:
-        if stored.chunk.dup_group:
-            groups.setdefault(stored.chunk.dup_group, {})[stored.chunk.article_id] = sources[stored.chunk.article_id]
-    return {group: tuple(members.values()) for group, members in groups.items()}
 
 
 def _prefixed(answer: Answer, notice: str, label: str) -> Answer:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.chunk import sentence_spans
-from index.types import Article
 from rag import cite
-from rag.extractive import OUT_OF_DATE, PRESENT, stems
+from rag.compose import OUT_OF_DATE, PRESENT
+from rag.corpus import stems
 from rag.query import STOPWORDS, PreparedQuestion
 from rag.settings import Settings
 from rag.types import Answer, RetrievedChunk
@@ -40,7 +40,7 @@ class LlmAnswerer:
         self._settings = settings
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
-    def answer(self, question: PreparedQuestion, hits: Sequence[RetrievedChunk], extractive: Answer, articles: Mapping[str, Article]) -> Answer:
+    def answer(self, question: PreparedQuestion, hits: Sequence[RetrievedChunk], extractive: Answer) -> Answer:
         try:
             reply = self._complete(build_prompt(question.text, hits))
         except Exception as error:  # timeouts, refused connections, bad responses: all mean fall back

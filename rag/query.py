@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
 SHORTHAND = {
     "appt": "appointment", "appts": "appointments", "apt": "appointment", "bc": "because",
@@ -24,15 +26,33 @@ SHORTHAND = {
     "tmrw": "tomorrow", "tho": "though", "thx": "thanks", "info": "information",
     "therapists": "therapists", "psych": "psychiatric", "hrs": "hours", "addr": "address",
 }
-STOPWORDS = frozenset(
-    "a an the of to in on at for and or but with by from as is are was were be been being has have "
-    "had do does did i me my we our you your it its they them their he she his her this that these "
-    "those there here what which who whom when where why how will would can could should shall may "
-    "might must about into over any some all just not no so if then than too very also ok okay "
-    "please tell know want need get got going go still anything something thing things".split()
+# General English stop words plus the scaffolding of patients' questions ("tell me", "actually").
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    "ok okay tell know need got going thing things does did doing just really actually exactly "
+    "like pls please hey hi hello thanks thank yes yeah gonna wanna im i'm i'd i've dont don't can't "
+    "cant won't isnt isn't whats what's wheres where's hows how's anymore lol ppl people say said "
+    "supposed think heard read mean means vs versus able let today tonight currently going happening "
+    "gotten getting".split()
 )
+# Patients' words -> the words news articles use for the same thing (query expansion, both kept).
+SYNONYMS = {
+    "cancelled": "affected disrupted delayed", "canceled": "affected disrupted delayed",
+    "cancel": "affected disrupted delayed", "cancellation": "affected disrupted delayed",
+    "offer": "proposal proposals terms", "offered": "proposal proposals terms", "offering": "proposal",
+    "raise": "wage increase pay", "salary": "pay wage", "money": "pay wage",
+    "different": "another other", "switch": "another", "someone": "another", "else": "another",
+    "doctor": "therapist provider professional", "counselor": "therapist", "therapy": "therapist",
+    "protest": "picket rally", "protesting": "picketing", "protests": "picket rallies",
+    "walkout": "strike", "striking": "strike", "strikers": "strike", "demands": "demand want",
+    "expire": "expired", "expires": "expired", "run": "expired", "started": "began", "start": "began",
+    "politician": "elected officials senator", "politicians": "elected officials senator",
+    "want": "demand demands proposing", "wants": "demand demands proposing", "hq": "based", "headquarters": "based", "understaffed": "staffing shortages", "overworked": "workloads",
+    "why": "over because demand", "reason": "over because", "long": "open-ended indefinite weeks",
+    "last": "open-ended indefinite", "trouble": "settlement regulators lapses", "fined": "settlement",
+}
 FOLLOW_UP_OPENERS = re.compile(r"^(and|ok|okay|so|also|then|what about|how about|and what|but)\b", re.I)
 ANAPHORA = re.compile(r"\b(it|that|there|those|these|they|them|this one|same|the address|the hours)\b", re.I)
+MARKUP = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -41,27 +61,42 @@ class PreparedQuestion:
     text: str  # what the user asked, cleaned and bounded
     dense_query: str  # natural wording searched by embedding (with the previous turn for follow-ups)
     retrieval_query: str  # terms searched by BM25: expanded, corrected, with context for follow-ups
-    terms: tuple[str, ...]  # content terms of the question (expanded, corrected)
+    terms: tuple[str, ...]  # content terms (shorthand expanded, corrected; with the previous turn's for follow-ups)
     truncated: bool
 
 
 def clean_input(raw: str, max_chars: int) -> tuple[str, bool]:
-    """Printable text: no control/bidi characters or lone surrogates, whitespace collapsed."""
-    text = "".join(ch for ch in raw if not 0xD800 <= ord(ch) <= 0xDFFF)
+    """Printable text: no control/bidi characters, lone surrogates or markup; whitespace collapsed."""
+    text = "".join(ch for ch in raw[: max_chars * 4] if not 0xD800 <= ord(ch) <= 0xDFFF)
     text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = MARKUP.sub(" ", text)
     text = " ".join(text.split())
-    return (text[:max_chars], True) if len(text) > max_chars else (text, False)
+    return (text[:max_chars], True) if len(text) > max_chars or len(raw) > max_chars * 4 else (text, False)
 
 
-def prepare(question: str, history: Sequence[str], vocabulary: frozenset[str], max_chars: int) -> PreparedQuestion:
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """What words mean here: the corpus's own words, and ordinary English (not to be 'corrected')."""
+
+    corpus: frozenset[str]
+    english: frozenset[str]
+
+
+def prepare(question: str, history: Sequence[str], lexicon: Lexicon, max_chars: int) -> PreparedQuestion:
     text, truncated = clean_input(question, max_chars)
-    own_terms = content_terms(text, vocabulary)
+    own_terms = content_terms(text, lexicon)
     previous = [clean_input(turn, max_chars)[0] for turn in history if turn and turn.strip()]
-    query_terms, dense_query = list(own_terms), text
+    terms, dense_query = list(own_terms), text
     if previous and is_follow_up(text, own_terms):
-        query_terms = [*content_terms(previous[-1], vocabulary), *own_terms]
+        terms = [*content_terms(previous[-1], lexicon), *own_terms]
         dense_query = f"{previous[-1]} {text}"
-    return PreparedQuestion(text, dense_query, " ".join(query_terms) or text, tuple(own_terms), truncated)
+    expanded = [*terms, *(w for t in terms for w in SYNONYMS.get(t, "").split()), *_written_numbers(terms)]
+    return PreparedQuestion(text, dense_query, " ".join(expanded) or text, tuple(terms), truncated)
+
+
+def _written_numbers(terms: Sequence[str]) -> list[str]:
+    """2400 as the articles write it, 2,400."""
+    return [f"{int(t):,}" for t in terms if t.isdigit() and len(t) >= 4]
 
 
 def is_follow_up(text: str, terms: Sequence[str]) -> bool:
@@ -69,10 +104,11 @@ def is_follow_up(text: str, terms: Sequence[str]) -> bool:
     return bool(FOLLOW_UP_OPENERS.match(text) or ANAPHORA.search(text)) or len(terms) <= 2
 
 
-def content_terms(text: str, vocabulary: frozenset[str]) -> list[str]:
-    """Lower-case content words, shorthand expanded and misspellings mapped onto the vocabulary."""
+def content_terms(text: str, lexicon: Lexicon) -> list[str]:
+    """Lower-case content words, shorthand expanded and misspellings mapped onto the corpus words."""
     words = _expanded(WORD.findall(text.lower().replace("’", "'")))
-    return [_corrected(word, vocabulary) for word in words if word not in STOPWORDS and len(word) > 1]
+    terms = [_corrected(word, lexicon.corpus, lexicon.english) for word in words if len(word) > 1]
+    return [term for term in terms if term not in STOPWORDS]
 
 
 def _expanded(words: Iterable[str]) -> list[str]:
@@ -84,11 +120,11 @@ def _expanded(words: Iterable[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _corrected(word: str, vocabulary: frozenset[str]) -> str:
-    """The closest vocabulary word for a misspelling ("adress" -> "address"), else the word."""
-    if word in vocabulary or not vocabulary or len(word) < 4 or word.isdigit():
+def _corrected(word: str, corpus: frozenset[str], english: frozenset[str]) -> str:
+    """A misspelling mapped to the closest corpus word ("fontanna" -> "fontana"); real words stay."""
+    if word in corpus or word in english or word in STOPWORDS or len(word) < 4 or not word.isalpha():
         return word
-    near = [v for v in vocabulary if abs(len(v) - len(word)) <= 2 and v[:1] == word[:1]]
+    near = [v for v in corpus | english if abs(len(v) - len(word)) <= 2 and v[:1] == word[:1]]
     match = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
     return match[0] if match else word
 

@@ -19,7 +19,8 @@ from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.store import IndexState, StoredChunk, fetch_embeddings
-from rag.types import RetrievedChunk, SourceInfo
+from rag.corpus import source_info
+from rag.types import RetrievedChunk
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
@@ -76,11 +77,6 @@ class HybridRetriever:
 
     def _keys(self, results: list[NodeWithScore]) -> list[str]:
         return [r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0]
-
-
-def source_info(article) -> SourceInfo:
-    meta = article.meta
-    return SourceInfo(article.article_id, meta.source_file, meta.outlet, meta.title, meta.published, meta.url)
 
 
 def _reciprocal_rank_fusion(rankings: list[list[str]]) -> list[tuple[str, float]]:

@@ -15,7 +15,9 @@ CRISIS = re.compile(
     r"(don'?t|do not|dont) want to (live|be alive|be here|wake up|exist)|"
     r"can'?t (go on|do this anymore|take (it|this) anymore|keep going)|cant (go on|take it)|"
     r"no (reason|point) (to|in) (live|living|going on)|better off (dead|without me)|"
-    r"want(ed)? to die|wish i (was|were) dead|give up on (life|everything)|"
+    r"wants? to die|want(ed)? to die|wish i (was|were) dead|give up on (life|everything)|suicidal|"
+    r"want (it|everything|this) (all )?to (stop|end)|(don'?t|dont) know how (much )?(longer|long) i can|"
+    r"can'?t keep (doing|going)|no way out|nothing to live for|"
     r"quiero morir|me quiero morir|suicidarme|hacerme da[nñ]o|no quiero vivir)",
     re.IGNORECASE,
 )
@@ -29,7 +31,8 @@ MEDICAL = re.compile(
 )
 INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,30}\b(instructions?|rules?|prompt|guidelines|above|previous)\b|"
-    r"\b(system prompt|developer mode|jailbreak|you are now|act as|pretend (to be|you)|new instructions)\b",
+    r"\b(system prompt|system override|developer mode|jailbreak|you are now|act as|pretend (to be|you)|new instructions)\b|"
+    r"\b(tell|inform) (every|all) (patients?|users?|members?)\b",
     re.IGNORECASE,
 )
 SPANISH = re.compile(
@@ -54,6 +57,7 @@ INJECTION_REPLY = (
     "I can't change how I work. I only answer questions about the 2024 Kaiser mental health "
     "workers' strike, using what news articles report, with a source for every claim."
 )
+INJECTION_NOTE = "(I ignored instructions in your message; I only report what the news articles say.)"
 SPANISH_REPLY = (
     "Lo siento, por ahora solo puedo responder en inglés. Respondo preguntas sobre la huelga de "
     "2024 de los trabajadores de salud mental de Kaiser Permanente en el sur de California (citas, "
@@ -65,6 +69,14 @@ OTHER_LANGUAGE_REPLY = (
     "health workers' strike in Southern California from news articles. In a crisis call or text 988; "
     "in an emergency call 911."
 )
+
+
+def without_instructions(question: str) -> str:
+    """The question with injected instructions removed: the sentences that carry them, and any
+    "answer:"-style lead-in. What is left is what a patient actually asked (possibly nothing)."""
+    text = re.split(r"\b(?:now )?answer(?: this| the question)?\s*:", question, flags=re.I)[-1]
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    return " ".join(s for s in sentences if not INJECTION.search(s)).strip()
 
 
 def classify(question: str) -> str | None:
