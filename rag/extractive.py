@@ -30,10 +30,13 @@ STEMMER = Stemmer.Stemmer("english")
 ADDRESS = re.compile(r"\b\d{2,5} (?:[A-Z][a-z]+ ){1,4}(?:Ave|Blvd|St|Rd|Dr|Way|Road|Street|Avenue|Boulevard)\b|\b[A-Z][a-z]+-based\b")
 TIME = re.compile(r"\b\d{1,2}(:\d\d)? ?[ap]\.?m\.?|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\w*\.? \d{1,2}\b|\b(19|20)\d\d\b|\bweek|open-ended|indefinite", re.I)
 FIGURE = re.compile(r"\d")
+CLOCK = re.compile(r"\b\d{1,2}(:\d\d)? ?[ap]\.?m\b", re.I)
 PERSON_OR_ORG = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z-]+\b|\bunion\b|\bKaiser\b")
 ASKS = {
     "where": (re.compile(r"\b(where|address|location|locations|located|site|sites|based)\b", re.I), ADDRESS),
-    "when": (re.compile(r"\b(when|what time|hours?|schedule|date|day|start|began|begin|how long)\b", re.I), TIME),
+    "when": (re.compile(r"\b(when|what time|hours?|schedule|date|what day|which day|start|began|begin|how long)\b", re.I), TIME),
+    "clock": (re.compile(r"\b(what time|hours?|open|close|start|starts|begin|end|ends|until)\b", re.I), CLOCK),
+    "based": (re.compile(r"\b(based|headquarter\w*)\b", re.I), re.compile(r"-based\b|headquarter", re.I)),
     "how_many": (re.compile(r"\b(how many|how much|number|numbers|percent|figure)\b", re.I), FIGURE),
     "who": (re.compile(r"\b(who|whom)\b", re.I), PERSON_OR_ORG),
 }
@@ -74,7 +77,7 @@ def _candidates(question: PreparedQuestion, hits: Sequence[RetrievedChunk], aske
         share = term_share(question.terms, stems(hit.chunk.text))
         kinds = frozenset(kind for kind in asked if _holds(kind, hit.chunk.text, focus)) if share else frozenset()
         dated = hit.source.published is not None
-        score = 0.5 * hit.dense_score + 0.3 * share + 0.2 * hit.score / top_fused + 0.15 * bool(kinds) + 0.03 * dated
+        score = 0.5 * hit.dense_score + 0.3 * share + 0.2 * hit.score / top_fused + 0.15 * len(kinds) + 0.03 * dated
         out.append(Candidate(hit, score, share, kinds))
     return out
 
@@ -94,7 +97,7 @@ def _count_focus(question: str) -> frozenset[str]:
     match = re.search(r"\bhow (?:many|much)\s+(.*)", question, re.I)
     if not match:
         return frozenset()
-    words = [w for w in WORD.findall(match.group(1).lower()) if w not in STOPWORDS][:2]
+    words = [w for w in WORD.findall(match.group(1).lower()) if w not in STOPWORDS][:1]
     return frozenset(s for w in words for s in alternatives(w))
 
 
@@ -115,27 +118,30 @@ def _choose(candidates: list[Candidate], question: PreparedQuestion, asked: froz
     chosen = [lead.hit, *_continuation(lead.hit, corpus)]
     picked = [lead]
     similarity = retriever.chunk_cosines([c.hit.chunk.chunk_id for c in candidates])
-    for i, candidate in enumerate(candidates[1:], start=1):
-        if len(chosen) >= limit:
-            break
-        if any(similarity[i, candidates.index(p)] >= SAME_THING for p in picked) or candidate.hit.chunk in [h.chunk for h in chosen]:
-            continue
-        if _adds_something(candidate, lead, picked, asked) or _covers_missing_term(candidate, picked, question, corpus):
-            chosen.append(candidate.hit)
-            picked.append(candidate)
+    answers_another_part = lambda c: _covers_missing_term(c, picked, question, corpus) or bool(c.kinds & (asked - _kinds_of(picked)))  # noqa: E731
+    adds_something = lambda c: _adds_something(c, lead, picked)  # noqa: E731
+    for wanted in (answers_another_part, adds_something):  # other parts of the question first
+        for i, candidate in enumerate(candidates[1:], start=1):
+            if len(chosen) >= limit:
+                return chosen
+            if any(similarity[i, candidates.index(p)] >= SAME_THING for p in picked) or candidate in picked:
+                continue
+            if candidate.term_share > 0 and wanted(candidate):
+                chosen.append(candidate.hit)
+                picked.append(candidate)
     return chosen
 
 
-def _adds_something(candidate: Candidate, lead: Candidate, picked: list[Candidate], asked: frozenset[str]) -> bool:
-    if candidate.term_share == 0:
-        return False
+def _kinds_of(picked: list[Candidate]) -> set[str]:
+    return set().union(*(c.kinds for c in picked))
+
+
+def _adds_something(candidate: Candidate, lead: Candidate, picked: list[Candidate]) -> bool:
+    """Nearly as good as the lead, or another source's figure for the same count."""
     if candidate.score >= STRONG_SHARE * lead.score:
         return True
-    missing = asked - set().union(*(c.kinds for c in picked))
-    if candidate.kinds & missing:
-        return True
     other_source = all(candidate.hit.source.article_id != p.hit.source.article_id for p in picked)
-    return "how_many" in candidate.kinds and other_source and candidate.term_share >= 0.6 * lead.term_share
+    return "how_many" in candidate.kinds and other_source and candidate.term_share >= 0.4 * lead.term_share
 
 
 def _covers_missing_term(candidate: Candidate, picked: list[Candidate], question: PreparedQuestion, corpus: Corpus) -> bool:

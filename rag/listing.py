@@ -7,10 +7,11 @@ import re
 from collections.abc import Sequence
 
 from index.types import Chunk
-from rag.corpus import Corpus
+from rag.corpus import Corpus, stems
 from rag.types import RetrievedChunk
 
 LIST_ITEM_MAX_WORDS = 12
+NAMING_IDF = 2.0  # a word this rare names a particular entry
 WHOLE_LIST = re.compile(r"\b(all|list|every|locations|sites|places|where are|which)\b", re.I)
 
 
@@ -20,6 +21,10 @@ def with_lists(chosen: Sequence[RetrievedChunk], question: str, corpus: Corpus) 
         intro = hit.chunk if _is_intro(hit.chunk) else _intro_of(hit.chunk, corpus)
         if intro is None:
             _append(out, hit)
+        elif intro is hit.chunk and _named_items(intro, question, corpus) and not WHOLE_LIST.search(question):
+            _append(out, hit)
+            for item in _named_items(intro, question, corpus):
+                _append(out, corpus.as_hit(item, hit))
         elif WHOLE_LIST.search(question) or intro is hit.chunk:
             _append(out, corpus.as_hit(_whole_list(intro, corpus), hit))
         else:
@@ -58,11 +63,23 @@ def _intro_of(chunk: Chunk, corpus: Corpus) -> Chunk | None:
     return previous if previous is not None and _is_intro(previous) else None
 
 
-def _whole_list(intro: Chunk, corpus: Corpus) -> Chunk:
-    """The intro and every item after it, as one verbatim span of the article."""
-    last = intro
+def _items(intro: Chunk, corpus: Corpus) -> list[Chunk]:
+    items = []
     following = corpus.neighbor(intro, 1)
     while following is not None and _is_item(following, corpus):
-        last, following = following, corpus.neighbor(following, 1)
+        items.append(following)
+        following = corpus.neighbor(following, 1)
+    return items
+
+
+def _named_items(intro: Chunk, question: str, corpus: Corpus) -> list[Chunk]:
+    """The list entries that share a word with the question ("fontana" -> the Fontana site)."""
+    asked = {w for w in stems(question) if corpus.idf.get(w, 0) >= NAMING_IDF}
+    return [item for item in _items(intro, corpus) if asked & stems(item.text)]
+
+
+def _whole_list(intro: Chunk, corpus: Corpus) -> Chunk:
+    """The intro and every item after it, as one verbatim span of the article."""
+    last = (_items(intro, corpus) or [intro])[-1]
     text = corpus.articles[intro.article_id].text[intro.start : last.end]
     return Chunk(intro.chunk_id, intro.article_id, text, intro.start, last.end, intro.dup_group)

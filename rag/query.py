@@ -46,7 +46,8 @@ SYNONYMS = {
     "walkout": "strike", "striking": "strike", "strikers": "strike", "demands": "demand want",
     "expire": "expired", "expires": "expired", "run": "expired", "started": "began", "start": "began",
     "politician": "elected officials senator", "politicians": "elected officials senator",
-    "want": "demand demands proposing", "wants": "demand demands proposing", "hq": "based", "headquarters": "based", "understaffed": "staffing shortages", "overworked": "workloads",
+    "want": "demand demands seek", "wants": "demand demands seek", "patients": "people clients",
+    "patient": "people clients", "hq": "based", "headquarters": "based", "understaffed": "staffing shortages", "overworked": "workloads",
     "why": "over because demand", "reason": "over because", "long": "open-ended indefinite weeks",
     "last": "open-ended indefinite", "trouble": "settlement regulators lapses", "fined": "settlement",
 }
@@ -101,7 +102,7 @@ def _written_numbers(terms: Sequence[str]) -> list[str]:
 
 def is_follow_up(text: str, terms: Sequence[str]) -> bool:
     """A turn that leans on the one before: opens like a continuation, points back, or is tiny."""
-    return bool(FOLLOW_UP_OPENERS.match(text) or ANAPHORA.search(text)) or len(terms) <= 2
+    return bool(FOLLOW_UP_OPENERS.match(text) or ANAPHORA.search(text)) or len(terms) <= 1
 
 
 def content_terms(text: str, lexicon: Lexicon) -> list[str]:

@@ -25,6 +25,7 @@ from rag.types import RetrievedChunk
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 CANDIDATES = 20  # each retriever's depth before fusion
+EACH_TOP = 3  # each retriever's best this many always survive fusion
 
 
 class HybridRetriever:
@@ -52,7 +53,7 @@ class HybridRetriever:
             rankings.append(self._keys(self._dense.retrieve(QueryBundle(natural_query, embedding=embedding.tolist()))))
         if self.mode in ("hybrid", "bm25"):
             rankings.append(self._keys(self._bm25.retrieve(term_query)))
-        fused = _reciprocal_rank_fusion(rankings)[:k]
+        fused = _with_each_top(_reciprocal_rank_fusion(rankings), rankings, k)
         cosines = self.cosines(embedding, [self._by_key[key].chunk.chunk_id for key, _ in fused])
         return tuple(
             RetrievedChunk(self._by_key[key].chunk, self._sources[self._by_key[key].chunk.article_id], score, cos, rank)
@@ -77,6 +78,17 @@ class HybridRetriever:
 
     def _keys(self, results: list[NodeWithScore]) -> list[str]:
         return [r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0]
+
+
+def _with_each_top(fused: list[tuple[str, float]], rankings: list[list[str]], k: int) -> list[tuple[str, float]]:
+    """The fused top k, but always holding each retriever's top EACH_TOP: a strong exact-word match
+    that the other retriever missed entirely must not be fused away."""
+    must = {key for ranking in rankings for key in ranking[:EACH_TOP]}
+    top = fused[:k]
+    missing = [item for item in fused[k:] if item[0] in must]
+    keep = [item for item in top if item[0] in must]
+    rest = [item for item in top if item[0] not in must][: max(0, k - len(keep) - len(missing))]
+    return sorted(keep + rest + missing, key=lambda item: item[1], reverse=True)
 
 
 def _reciprocal_rank_fusion(rankings: list[list[str]]) -> list[tuple[str, float]]:
