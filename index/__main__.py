@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from index import store
 from index.build import BuildRefused, build_index
-from index.load import SUPPORTED_SUFFIXES, SkippedFile, load_article
+from index.load import SUPPORTED_SUFFIXES, SkippedFile, corpus_files, load_article
 from index.manifest import ManifestError, add_to_manifest
 from index.settings import IndexSettings
 from index.types import ArticleMeta
@@ -25,15 +25,24 @@ def main(argv: list[str] | None = None) -> int:
     settings = IndexSettings()
     try:
         return args.command(settings, args)
-    except (BuildRefused, store.IndexUnavailable, ManifestError, FileNotFoundError, SkippedFile) as error:
+    except (
+        BuildRefused,
+        store.IndexUnavailable,
+        ManifestError,
+        FileNotFoundError,
+        SkippedFile,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
 
 def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
+    corpus_files(settings.articles_dir)  # a wrong folder fails now, not after the model loads
     from index.embed import load_embedder  # torch takes ~10 s to import: only build pays for it
 
-    summary = build_index(settings, load_embedder(settings.embed_model), rebuild=args.rebuild, progress=_bar)
+    summary = build_index(
+        settings, load_embedder(settings.embed_model), rebuild=args.rebuild, progress=_bar
+    )
     print("\n".join(summary.lines()))
     return 0
 
@@ -62,7 +71,11 @@ def cmd_export(settings: IndexSettings, args: argparse.Namespace) -> int:
     articles = {a.article_id: a for a in state.articles}
     for stored in state.chunks:
         meta = articles[stored.chunk.article_id].meta
-        record = {**asdict(stored.chunk), "source_file": meta.source_file, "metadata": _meta_json(meta)}
+        record = {
+            **asdict(stored.chunk),
+            "source_file": meta.source_file,
+            "metadata": _meta_json(meta),
+        }
         print(json.dumps(record, ensure_ascii=False))
     return 0
 
@@ -75,9 +88,15 @@ def cmd_stats(settings: IndexSettings, args: argparse.Namespace) -> int:
         "duplicate_groups": len({s.chunk.dup_group for s in state.chunks if s.chunk.dup_group}),
         "embed_model": state.embed_model,
         "built_at": state.built_at,
-        "newest_article": max((a.meta.published for a in state.articles if a.meta.published), default=None),
+        "newest_article": max(
+            (a.meta.published for a in state.articles if a.meta.published), default=None
+        ),
     }
-    print(json.dumps(stats, default=str) if args.json else "\n".join(f"{k}: {v}" for k, v in stats.items()))
+    print(
+        json.dumps(stats, default=str)
+        if args.json
+        else "\n".join(f"{k}: {v}" for k, v in stats.items())
+    )
     return 0
 
 
@@ -91,7 +110,9 @@ def _committed_state(settings: IndexSettings) -> store.IndexState:
 
 def _check_addable(path: Path, meta: ArticleMeta, settings: IndexSettings) -> None:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise SkippedFile(f"{path.name}: skipped, only {', '.join(SUPPORTED_SUFFIXES)} files can be added")
+        raise SkippedFile(
+            f"{path.name}: skipped, only {', '.join(SUPPORTED_SUFFIXES)} files can be added"
+        )
     load_article(path, meta, int(settings.max_file_mb * 1e6))
 
 
@@ -111,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build or update the index")
     build.add_argument("--rebuild", action="store_true", help="re-embed everything")
     build.set_defaults(command=cmd_build)
-    add = commands.add_parser("add", help="add .txt/.md/.html articles to the corpus and index them")
+    add = commands.add_parser(
+        "add", help="add .txt/.md/.html articles to the corpus and index them"
+    )
     add.add_argument("paths", nargs="+")
     add.add_argument("--outlet")
     add.add_argument("--title")

@@ -49,7 +49,8 @@ class BuildSummary:
     def lines(self) -> list[str]:
         return [
             f"articles: {self.articles}  chunks: {self.chunks}  embedded: {self.embedded}  "
-            f"deleted: {self.deleted}  duplicate groups: {self.duplicate_groups}  seconds: {self.seconds:.1f}",
+            f"deleted: {self.deleted}  duplicate groups: {self.duplicate_groups}  "
+            f"seconds: {self.seconds:.1f}",
             *(f"warning: {line}" for line in self.skipped),
         ]
 
@@ -61,16 +62,26 @@ def build_index(
     progress: Progress = lambda items: items,
 ) -> BuildSummary:
     started = time.perf_counter()
-    loaded = load_articles(corpus_files(settings.articles_dir), read_manifest(settings.manifest_path), int(settings.max_file_mb * 1e6))
+    loaded = load_articles(
+        corpus_files(settings.articles_dir),
+        read_manifest(settings.manifest_path),
+        int(settings.max_file_mb * 1e6),
+    )
     if not loaded.articles:
-        raise BuildRefused(f"no readable articles in {settings.articles_dir}; nothing indexed, the existing index is unchanged")
+        raise BuildRefused(
+            f"no readable articles in {settings.articles_dir}; nothing indexed, "
+            "the existing index is unchanged"
+        )
     with build_lock(settings.lock_path):
         client = store.open_client(settings)
         collection = store.open_collection(client, settings)
         previous = _readable_state(collection)
         if previous and previous.embed_model != settings.embed_model:
             if not rebuild:
-                raise BuildRefused(f"the index was built with {previous.embed_model}, not {settings.embed_model}; use --rebuild")
+                raise BuildRefused(
+                    f"the index was built with {previous.embed_model}, "
+                    f"not {settings.embed_model}; use --rebuild"
+                )
             store.drop_collection(client, settings)
             collection, previous = store.open_collection(client, settings), None
         state, fresh = _plan(settings, loaded.articles, None if rebuild else previous)
@@ -78,7 +89,9 @@ def build_index(
         computed = [s for s in fresh if s.key not in vectors]
         vectors |= _embed(embedder, computed, progress)
         store.upsert_vectors(collection, fresh, [vectors[s.key] for s in fresh])
-        vectors |= store.fetch_embeddings(collection, [s.key for s in state.chunks if s.key not in vectors])
+        vectors |= store.fetch_embeddings(
+            collection, [s.key for s in state.chunks if s.key not in vectors]
+        )
         state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
         store.commit_state(collection, state)
         stale = store.all_keys(collection) - state.keys()
@@ -102,7 +115,9 @@ def build_lock(path: Path) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise BuildRefused(f"another build is running (lock {path}); wait for it to finish and try again") from None
+        raise BuildRefused(
+            f"another build is running (lock {path}); wait for it to finish and try again"
+        ) from None
     try:
         yield
     finally:
@@ -117,7 +132,9 @@ def _readable_state(collection) -> IndexState | None:
         return None
 
 
-def _plan(settings: IndexSettings, articles: tuple[Article, ...], previous: IndexState | None) -> tuple[IndexState, list[StoredChunk]]:
+def _plan(
+    settings: IndexSettings, articles: tuple[Article, ...], previous: IndexState | None
+) -> tuple[IndexState, list[StoredChunk]]:
     """The new state, and the chunks in it that have no vector yet."""
     kept = previous.keys() if previous else set()
     stored = [
@@ -125,7 +142,12 @@ def _plan(settings: IndexSettings, articles: tuple[Article, ...], previous: Inde
         for article in articles
         for chunk in chunk_article(article, settings.chunk_sentences)
     ]
-    state = IndexState(settings.embed_model, datetime.now(UTC).isoformat(timespec="seconds"), articles, tuple(stored))
+    state = IndexState(
+        settings.embed_model,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        articles,
+        tuple(stored),
+    )
     return state, [s for s in stored if s.key not in kept]
 
 
@@ -146,7 +168,9 @@ def _vector_key(chunk: Chunk, embed_model: str) -> str:
     return f"{chunk.chunk_id}@{hashlib.sha256(recipe.encode()).hexdigest()[:12]}"
 
 
-def _embed(embedder: BaseEmbedding, fresh: list[StoredChunk], progress: Progress) -> dict[str, list[float]]:
+def _embed(
+    embedder: BaseEmbedding, fresh: list[StoredChunk], progress: Progress
+) -> dict[str, list[float]]:
     vectors: dict[str, list[float]] = {}
     batches = [fresh[i : i + 32] for i in range(0, len(fresh), 32)]
     for batch in progress(batches):
@@ -155,10 +179,19 @@ def _embed(embedder: BaseEmbedding, fresh: list[StoredChunk], progress: Progress
     return vectors
 
 
-def _with_duplicate_groups(state: IndexState, vectors: dict[str, list[float]], min_cosine: float) -> IndexState:
+def _with_duplicate_groups(
+    state: IndexState, vectors: dict[str, list[float]], min_cosine: float
+) -> IndexState:
     chunks = [s.chunk for s in state.chunks]
-    matrix = np.array([vectors[s.key] for s in state.chunks], dtype=np.float32).reshape(len(chunks), -1)
+    matrix = np.array([vectors[s.key] for s in state.chunks], dtype=np.float32).reshape(
+        len(chunks), -1
+    )
     rank = {a.article_id: (a.meta.published is None, a.article_id) for a in state.articles}
-    groups = group_duplicates(chunks, matrix, min_cosine, preference=lambda article_id: rank[article_id])
-    grouped = tuple(replace(s, chunk=replace(s.chunk, dup_group=groups.get(s.chunk.chunk_id))) for s in state.chunks)
+    groups = group_duplicates(
+        chunks, matrix, min_cosine, preference=lambda article_id: rank[article_id]
+    )
+    grouped = tuple(
+        replace(s, chunk=replace(s.chunk, dup_group=groups.get(s.chunk.chunk_id)))
+        for s in state.chunks
+    )
     return replace(state, chunks=grouped)

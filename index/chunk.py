@@ -12,14 +12,17 @@ from collections.abc import Iterator
 
 from index.types import Article, Chunk
 
-ABBREVIATIONS = frozenset(
+_ABBREVIATED_WORDS = (
     "sen rep gov dr mr mrs ms st ave blvd rd jan feb mar apr jun jul aug sept sep oct nov dec "
-    "a.m p.m u.s calif inc co corp no vs e.g i.e jr sr mt ft".split()
+    "a.m p.m u.s calif inc co corp no vs e.g i.e jr sr mt ft"
 )
+ABBREVIATIONS = frozenset(_ABBREVIATED_WORDS.split())
 BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘'(A-Z0-9])")
 PARAGRAPH = re.compile(r"[^\n]+")
 # `“…?” Durazo said.`: a quotation's speaker stays in the quotation's sentence
-ATTRIBUTION_TAIL = re.compile(r"\s+(?:[A-Z][\w’'.-]*\s+){0,3}(?:said|says|stated|noted|added|wrote)[.,]")
+ATTRIBUTION_TAIL = re.compile(
+    r"\s+(?:[A-Z][\w’'.-]*\s+){0,3}(?:said|says|stated|noted|added|wrote)[.,]"
+)
 MAX_SENTENCE_CHARS = 1000  # a run-on "sentence" (no full stops) is cut at spaces beyond this
 
 

@@ -14,13 +14,14 @@ from collections import Counter
 
 import trafilatura
 
-STOPWORDS = frozenset(
+_FUNCTION_WORDS = (
     "a an the of to in on at for and or but with by from as is are was were be been has have had "
     "that this it its their they she he we our you your who which not can will would said says "
     "than more about after over into them him his her me my i us no so if up out all any some "
     "there then when what where why how while during under before between because could should "
-    "may might must do does did just also only these those each per being both".split()
+    "may might must do does did just also only these those each per being both"
 )
+STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 PROMO_PATTERNS = re.compile(
     r"donat|tax-deductible|newsroom|subscribe|register now|all rights reserved|trademark|"
     r"privacy policy|terms of use|newsletter|sign up|sponsored|advertis|member drive|"
@@ -112,6 +113,9 @@ def _caption_pairs(lines: list[str]) -> set[int]:
     nonblank = [i for i, line in enumerate(lines) if line]
     for a, b in zip(nonblank, nonblank[1:], strict=False):
         head_a = _words(lines[a])[:CAPTION_PREFIX_WORDS]
-        if len(head_a) == CAPTION_PREFIX_WORDS and head_a == _words(lines[b])[:CAPTION_PREFIX_WORDS]:
+        if (
+            len(head_a) == CAPTION_PREFIX_WORDS
+            and head_a == _words(lines[b])[:CAPTION_PREFIX_WORDS]
+        ):
             dropped.update((a, b))
     return dropped

@@ -18,7 +18,7 @@ from index.types import Chunk
 
 WORD = re.compile(r"\w+")
 COPY_JACCARD = 0.6  # this much shared vocabulary is a copy whatever the embedding says
-REWRITE_JACCARD = 0.3  # a rewrite close in embedding space must still share this much
+REWRITE_JACCARD = 0.28  # a rewrite close in embedding space must still share this much
 
 
 def group_duplicates(
@@ -28,7 +28,9 @@ def group_duplicates(
     preference: Callable[[str], tuple],
 ) -> dict[str, str]:
     """chunk_id -> leader chunk_id, for every chunk that has a copy in another article."""
-    order = sorted(range(len(chunks)), key=lambda i: (preference(chunks[i].article_id), chunks[i].start))
+    order = sorted(
+        range(len(chunks)), key=lambda i: (preference(chunks[i].article_id), chunks[i].start)
+    )
     words = [set(WORD.findall(c.text.lower())) for c in chunks]
     similarity = embeddings @ embeddings.T if len(chunks) else np.zeros((0, 0))
     leaders: list[int] = []

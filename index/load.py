@@ -10,6 +10,7 @@ from index.clean import clean_html, clean_text
 from index.types import Article, ArticleMeta
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_ARTICLE_CHARS = 100_000  # several times the longest news story; beyond it is not an article
 
 
 class SkippedFile(ValueError):
@@ -41,11 +42,14 @@ def load_articles(
             articles.append(load_article(path, meta, max_bytes))
         except SkippedFile as reason:
             skipped.append(str(reason))
+            continue
+        if len(articles[-1].text) == MAX_ARTICLE_CHARS:
+            skipped.append(f"{path.name}: truncated to its first {MAX_ARTICLE_CHARS:,} characters of text")
     return LoadResult(tuple(articles), tuple(skipped))
 
 
 def load_article(path: Path, meta: ArticleMeta, max_bytes: int) -> Article:
-    text = _cleaned(path, read_text(path, max_bytes))
+    text = _cleaned(path, read_text(path, max_bytes))[:MAX_ARTICLE_CHARS]
     if not text:
         raise SkippedFile(f"{path.name}: skipped, no article text found (only page boilerplate)")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -60,16 +64,22 @@ def read_text(path: Path, max_bytes: int) -> str:
     if size == 0:
         raise SkippedFile(f"{path.name}: skipped, the file is empty")
     if size > max_bytes:
-        raise SkippedFile(f"{path.name}: skipped, {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+        raise SkippedFile(
+            f"{path.name}: skipped, {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit"
+        )
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
         raise SkippedFile(f"{path.name}: skipped, looks like a binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SkippedFile(f"{path.name}: skipped, not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
+        raise SkippedFile(
+            f"{path.name}: skipped, not UTF-8 text (byte {error.start}); re-save it as UTF-8"
+        ) from None
 
 
 def _cleaned(path: Path, raw: str) -> str:
-    looks_html = path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    looks_html = path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith(
+        ("<!doctype", "<html")
+    )
     return clean_html(raw) if looks_html else clean_text(raw)

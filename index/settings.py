@@ -1,4 +1,4 @@
-"""Ingestion settings: one pydantic-settings object, env prefix STRIKEQA_, read once by the caller."""
+"""Ingestion settings: one pydantic-settings object, env prefix STRIKEQA_, read once by callers."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ class IndexSettings(BaseSettings):
     embed_model: str = EMBED_MODEL_NAME
     chunk_sentences: int = 1  # sentences per chunk; 1 measured best (see README)
     max_file_mb: float = 20.0  # larger files are skipped with a warning
-    dup_similarity: float = 0.80  # with shared words (dedup.py): a rewrite of the same sentence
+    dup_similarity: float = 0.72  # with shared words (dedup.py): a rewrite of the same sentence
 
     @property
     def manifest_path(self) -> Path:

@@ -54,7 +54,9 @@ def open_client(settings: IndexSettings) -> ClientAPI:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir))
     except Exception as error:  # chromadb raises many types; all mean the same to a user
-        raise IndexUnavailable(f"cannot open Chroma at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}") from error
+        raise IndexUnavailable(
+            f"cannot open Chroma at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}"
+        ) from error
 
 
 def open_collection(client: ClientAPI, settings: IndexSettings) -> Collection:
@@ -67,7 +69,9 @@ def open_collection(client: ClientAPI, settings: IndexSettings) -> Collection:
             configuration={"hnsw": {"space": "cosine"}},
         )
     except Exception as error:
-        raise IndexUnavailable(f"cannot open the index at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}") from error
+        raise IndexUnavailable(
+            f"cannot open the index at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}"
+        ) from error
 
 
 def drop_collection(client: ClientAPI, settings: IndexSettings) -> None:
@@ -85,7 +89,9 @@ def read_state(collection: Collection) -> IndexState | None:
     try:
         return _state_from_json(json.loads(raw))
     except (ValueError, KeyError, TypeError) as error:
-        raise IndexUnavailable(f"the index state is unreadable ({_one_line(error)}); {REBUILD_HINT}") from error
+        raise IndexUnavailable(
+            f"the index state is unreadable ({_one_line(error)}); {REBUILD_HINT}"
+        ) from error
 
 
 def commit_state(collection: Collection, state: IndexState) -> None:
@@ -94,7 +100,9 @@ def commit_state(collection: Collection, state: IndexState) -> None:
     collection.modify(metadata=metadata)
 
 
-def upsert_vectors(collection: Collection, stored: list[StoredChunk], embeddings: list[list[float]]) -> None:
+def upsert_vectors(
+    collection: Collection, stored: list[StoredChunk], embeddings: list[list[float]]
+) -> None:
     if stored:
         collection.upsert(
             ids=[s.key for s in stored],
@@ -108,7 +116,10 @@ def fetch_embeddings(collection: Collection, keys: list[str]) -> dict[str, list[
     if not keys:
         return {}
     result = collection.get(ids=keys, include=["embeddings"])
-    return {key: list(map(float, vector)) for key, vector in zip(result["ids"], result["embeddings"], strict=True)}  # type: ignore[arg-type]
+    return {
+        key: list(map(float, vector))
+        for key, vector in zip(result["ids"], result["embeddings"], strict=True)
+    }  # type: ignore[arg-type]
 
 
 def all_keys(collection: Collection) -> set[str]:
@@ -121,7 +132,12 @@ def delete_vectors(collection: Collection, keys: set[str]) -> None:
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    return {"chunk_id": chunk.chunk_id, "article_id": chunk.article_id, "start": chunk.start, "end": chunk.end}
+    return {
+        "chunk_id": chunk.chunk_id,
+        "article_id": chunk.article_id,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
 
 
 def _state_to_json(state: IndexState) -> dict[str, Any]:
@@ -130,10 +146,18 @@ def _state_to_json(state: IndexState) -> dict[str, Any]:
         "embed_model": state.embed_model,
         "built_at": state.built_at,
         "articles": [
-            {"article_id": a.article_id, "text": a.text, "sha": a.content_sha, "meta": _meta_json(a.meta)}
+            {
+                "article_id": a.article_id,
+                "text": a.text,
+                "sha": a.content_sha,
+                "meta": _meta_json(a.meta),
+            }
             for a in state.articles
         ],
-        "chunks": [[s.key, s.chunk.chunk_id, s.chunk.start, s.chunk.end, s.chunk.dup_group] for s in state.chunks],
+        "chunks": [
+            [s.key, s.chunk.chunk_id, s.chunk.start, s.chunk.end, s.chunk.dup_group]
+            for s in state.chunks
+        ],
     }
 
 
@@ -141,12 +165,27 @@ def _state_from_json(data: dict[str, Any]) -> IndexState:
     if data.get("version") != STATE_VERSION:
         raise ValueError(f"state version {data.get('version')} is not {STATE_VERSION}")
     articles = tuple(
-        Article(article_id=a["article_id"], meta=_meta_from_json(a["meta"]), text=a["text"], content_sha=a["sha"])
+        Article(
+            article_id=a["article_id"],
+            meta=_meta_from_json(a["meta"]),
+            text=a["text"],
+            content_sha=a["sha"],
+        )
         for a in data["articles"]
     )
     texts = {a.article_id: a.text for a in articles}
     chunks = tuple(
-        StoredChunk(key, Chunk(chunk_id, chunk_id.rsplit("#", 1)[0], texts[chunk_id.rsplit("#", 1)[0]][start:end], start, end, group))
+        StoredChunk(
+            key,
+            Chunk(
+                chunk_id,
+                chunk_id.rsplit("#", 1)[0],
+                texts[chunk_id.rsplit("#", 1)[0]][start:end],
+                start,
+                end,
+                group,
+            ),
+        )
         for key, chunk_id, start, end, group in data["chunks"]
     )
     return IndexState(data["embed_model"], data["built_at"], articles, chunks)
@@ -164,7 +203,11 @@ def _meta_from_json(data: dict[str, Any]) -> ArticleMeta:
 
 
 def _where(settings: IndexSettings) -> str:
-    return f"{settings.chroma_host}:{settings.chroma_port}" if settings.chroma_host else str(settings.chroma_dir)
+    return (
+        f"{settings.chroma_host}:{settings.chroma_port}"
+        if settings.chroma_host
+        else str(settings.chroma_dir)
+    )
 
 
 def _one_line(error: BaseException) -> str:

@@ -1,4 +1,4 @@
-"""The records ingestion produces: Article (cleaned text + manifest metadata) -> Chunk (a span of it)."""
+"""The records ingestion produces: Article (cleaned text + manifest metadata) -> Chunk (a span)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ for _field in IndexSettings.model_fields:
     os.environ.pop(f"STRIKEQA_{_field.upper()}", None)
 
 settings.register_profile(
-    "strikeqa", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow]
+    "strikeqa", deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("strikeqa")
 

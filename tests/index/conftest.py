@@ -1,4 +1,5 @@
-"""Index-test helpers: run the real `python -m index` CLI, copy the session's built index."""
+"""Index-test helpers: run the `python -m index` CLI (as a process or in-process), copy the
+session's built index."""
 
 from __future__ import annotations
 
@@ -57,6 +58,24 @@ def copy_index(source: IndexSettings, root: Path) -> IndexSettings:
 def index_cli() -> Callable[..., CliResult]:
     """index_cli(settings, "build", ...): the real CLI against `settings`' corpus and index."""
     return run_index_cli
+
+
+@pytest.fixture
+def index_main(monkeypatch, capsys) -> Callable[..., CliResult]:
+    """index_main(settings, "export", ...): the CLI's main() in this process (no torch re-import),
+    configured through STRIKEQA_ env vars exactly as a shell would."""
+    from index.__main__ import main
+
+    def run(settings: IndexSettings, *args: str) -> CliResult:
+        monkeypatch.setenv("STRIKEQA_ARTICLES_DIR", str(settings.articles_dir))
+        monkeypatch.setenv("STRIKEQA_CHROMA_DIR", str(settings.chroma_dir))
+        monkeypatch.chdir(settings.chroma_dir.parent.parent)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
 
 
 @pytest.fixture(scope="session")

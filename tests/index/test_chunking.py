@@ -10,10 +10,25 @@ from hypothesis import strategies as st
 from index.chunk import chunk_article, sentence_spans
 from index.types import Article, ArticleMeta, Chunk
 
-WORDS = st.sampled_from(
-    ["Kaiser", "union", "the", "strike", "workers", "said", "Monday", "picket", "therapists", "2,400", "18%", "$50", "Sen.", "Dr.", "Mr.", "Ms.", "St.", "Ave.", "Blvd.", "Sept.", "Oct.", "a.m.", "p.m.", "U.S.", "L.A.", "e.g.", "No.", "J.", "(AP)", "—", "–", "...", "…", "'quoted'", "“Hey”", "“wait", "‘Hey,", "”", "’", '"', "Inc.", "Co."]
-)
-TERMINALS = st.sampled_from([".", "!", "?", "…", "...", ".”", "?”", ".\"", ".)", ":", ""])
+PLAIN_WORDS = ["Kaiser", "union", "the", "strike", "workers", "said", "Monday", "picket", "2,400"]
+ABBREVIATED = [
+    "Sen.",
+    "Dr.",
+    "Ms.",
+    "St.",
+    "Ave.",
+    "Blvd.",
+    "Sept.",
+    "a.m.",
+    "p.m.",
+    "U.S.",
+    "L.A.",
+]
+ODD_TOKENS = ["e.g.", "No.", "J.", "Inc.", "(AP)", "18%", "$50", "—", "...", "…", "'quoted'"]
+QUOTES = ["“Hey”", "“wait", "‘Hey,", "”", "’", '"']
+WORDS = st.sampled_from(PLAIN_WORDS + ABBREVIATED + ODD_TOKENS + QUOTES)
+SPEAKERS = st.sampled_from(["Durazo said.", "she said,", "said Rodarte.", "Kaiser said:"])
+TERMINALS = st.sampled_from([".", "!", "?", "…", "...", ".”", "?”", '."', ".)", ":", ""])
 
 
 @st.composite
@@ -21,7 +36,7 @@ def sentences(draw) -> str:
     body = " ".join(draw(st.lists(WORDS, min_size=1, max_size=14)))
     sentence = body[:1].upper() + body[1:] + draw(TERMINALS)
     if draw(st.booleans()):
-        sentence = f"“{sentence}” {draw(st.sampled_from(['Durazo said.', 'she said,', 'said Rodarte.']))}"
+        sentence = f"“{sentence}” {draw(SPEAKERS)}"
     return sentence
 
 
@@ -62,7 +77,7 @@ def assert_exact_ordered_lossless(article: Article, chunks: tuple[Chunk, ...]) -
 
 @given(text=st.one_of(ARTICLE_LIKE, ARBITRARY), per_chunk=st.integers(1, 3))
 @example(text="“Hey, wait a minute. You do this?” Durazo said. Next one.", per_chunk=1)
-@example(text="Sen. Maria Durazo spoke from 6 a.m. to 2 p.m. at 9961 Sierra Ave., Fontana", per_chunk=1)
+@example(text="Sen. Durazo spoke from 6 a.m. to 2 p.m. at 9961 Sierra Ave., Fontana", per_chunk=1)
 @example(text="x" * 2500 + " tail.", per_chunk=1)
 def test_every_chunk_is_an_exact_ordered_slice_and_no_text_is_lost(text, per_chunk):
     article = article_of(text)

@@ -12,14 +12,20 @@ KEEP, DROP = True, False
 LOCAL_DAILY = [
     (DROP, "Skip to main content"),
     (DROP, "Home | News | Sports | Opinion | Obituaries | e-Edition"),
-    (DROP, "We use cookies to improve your experience. By continuing, you accept our cookie policy."),
+    (
+        DROP,
+        "We use cookies to improve your experience. By continuing, you accept our cookie policy.",
+    ),
     (DROP, "Transit workers walk off the job in Riverside"),
     (DROP, "By Jane Doe, Staff Writer"),
     (DROP, "Updated March 3, 2025 at 7:15 a.m."),
-    (KEEP, "Bus drivers with the Riverside Transit Agency walked off the job at dawn Tuesday "
-           "after talks over wages broke down late Monday night."),
-    (DROP, "A driver waves a sign outside the Riverside depot on Tuesday morning before the sun rose."),
-    (DROP, "A driver waves a sign outside the Riverside depot on Tuesday morning. (Jane Doe / Courier)"),
+    (
+        KEEP,
+        "Bus drivers with the Riverside Transit Agency walked off the job at dawn Tuesday "
+        "after talks over wages broke down late Monday night.",
+    ),
+    (DROP, "A driver waves a sign outside the Riverside bus depot before sunrise on Tuesday."),
+    (DROP, "A driver waves a sign outside the Riverside bus depot. (Jane Doe / Courier)"),
     (KEEP, "The union said drivers will picket from 5 a.m. to noon at the following depots:"),
     (KEEP, "• Downtown Depot, 1200 Main St., Riverside"),
     (KEEP, "• Moreno Valley Yard, 455 Alessandro Blvd."),
@@ -27,13 +33,19 @@ LOCAL_DAILY = [
     (DROP, "Most Popular"),
     (DROP, "City council approves new budget after marathon session"),
     (DROP, "Five things to do in Riverside this weekend"),
-    (KEEP, "Agency spokesperson Ana Ruiz said about a third of routes would run on a reduced "
-           "schedule during the strike."),
+    (
+        KEEP,
+        "Agency spokesperson Ana Ruiz said about a third of routes would run on a reduced "
+        "schedule during the strike.",
+    ),
     (DROP, "Key points"),
     (KEEP, "- Drivers say split shifts leave them working 14-hour days with no overtime pay."),
     (KEEP, "- The agency says it has offered a 12% raise over three years."),
     (DROP, "- Sports"),
-    (DROP, "Support local journalism. Your tax-deductible donation keeps the Courier free for all."),
+    (
+        DROP,
+        "Support local journalism. Your tax-deductible donation keeps the Courier free for all.",
+    ),
     (DROP, "Donate today"),
     (DROP, "Read more: Why bus ridership is rebounding in the Inland Empire"),
     (DROP, "Advertisement"),
@@ -51,14 +63,26 @@ PUBLIC_RADIO = [
     (DROP, "Listen Live"),
     (DROP, "Nurses rally for safe staffing at county hospital"),
     (DROP, "Photo: Nurses march outside County General Hospital on Friday, Jan. 10."),
-    (KEEP, "More than 300 nurses rallied outside County General Hospital on Friday, demanding "
-           "that the county hire more staff for its emergency department."),
-    (DROP, "A nurse holds a sign reading \"Safe staffing saves lives\" outside the hospital"),
-    (DROP, "A nurse holds a sign reading \"Safe staffing saves lives\" outside the hospital "
-           "on Friday. Maria Lopez/KXYZ"),
-    (KEEP, "“We are running on empty,” said Dana Kim, a charge nurse in the emergency room. "
-           "“Patients wait hours for a bed.”"),
-    (KEEP, "Picket lines went up at County General, Harbor-UCLA and Olive View-UCLA medical centers."),
+    (
+        KEEP,
+        "More than 300 nurses rallied outside County General Hospital on Friday, demanding "
+        "that the county hire more staff for its emergency department.",
+    ),
+    (DROP, 'A nurse holds a sign reading "Safe staffing saves lives" outside the hospital'),
+    (
+        DROP,
+        'A nurse holds a sign reading "Safe staffing saves lives" outside the hospital '
+        "on Friday. Maria Lopez/KXYZ",
+    ),
+    (
+        KEEP,
+        "“We are running on empty,” said Dana Kim, a charge nurse in the emergency room. "
+        "“Patients wait hours for a bed.”",
+    ),
+    (
+        KEEP,
+        "Picket lines went up at County General, Harbor-UCLA and Olive View-UCLA medical centers.",
+    ),
     (KEEP, "The union will hold informational pickets at these hospitals:"),
     (KEEP, "  * County General Hospital, 1100 N. State St., Los Angeles"),
     (KEEP, "  * Harbor-UCLA Medical Center, 1000 W. Carson St., Torrance"),

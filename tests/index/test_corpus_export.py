@@ -1,4 +1,4 @@
-"""The built corpus holds every fact paragraph of the five articles and none of the page around them.
+"""The built corpus holds every fact paragraph of the five articles and none of the page around.
 
 The lists below come from reading the raw dumps in data/articles/: BOILERPLATE is text of menus,
 banners, bylines, captions, teasers and appeals; FACTS has a distinctive phrase from every
@@ -15,24 +15,72 @@ CORPUS_DIR = Path(__file__).resolve().parents[2] / "data" / "articles"
 
 BOILERPLATE = (
     # 001: promo and tag lines
-    "Win $100", "ALL Headlines",
+    "Win $100",
+    "ALL Headlines",
     # 002 (Fortune): menus, bylines, widgets, teasers, footer
-    "Fortune 500", "Leadership", "HealthHealth", "Damian Dovarganes", "Down Arrow",
-    "AP Photo", "Recommended Video", "Fortune Workplace Innovation Summit", "Register now",
-    "About the Authors", "See full bio", "Latest in Health", "Lorem ipsum", "Fortune Editors",
-    "October 20, 2025", "Most Popular", "placeholder alt text", "Powell", "Peter Thiel",
-    "Greta Thunberg", "Tech stocks", "Pharrell", "peanut butter", "nonviolent resistance",
-    "All Rights Reserved", "trademark", "Privacy Policy", "Prebiotics", "Cooling Sheets",
-    "Sleeping Position", "Oura", "Mattresses", "Olympians",
+    "Fortune 500",
+    "Leadership",
+    "HealthHealth",
+    "Damian Dovarganes",
+    "Down Arrow",
+    "AP Photo",
+    "Recommended Video",
+    "Fortune Workplace Innovation Summit",
+    "Register now",
+    "About the Authors",
+    "See full bio",
+    "Latest in Health",
+    "Lorem ipsum",
+    "Fortune Editors",
+    "October 20, 2025",
+    "Most Popular",
+    "placeholder alt text",
+    "Powell",
+    "Peter Thiel",
+    "Greta Thunberg",
+    "Tech stocks",
+    "Pharrell",
+    "peanut butter",
+    "nonviolent resistance",
+    "All Rights Reserved",
+    "trademark",
+    "Privacy Policy",
+    "Prebiotics",
+    "Cooling Sheets",
+    "Sleeping Position",
+    "Oura",
+    "Mattresses",
+    "Olympians",
     # 003 (LAist): member drive, player, caption, appeals
-    "Member Drive", "tax-deductible", "newsroom", "$560,760", "Secure Payment",
-    "Audience-funded", "laist logo", "Next Up", "Subscribe", "Listen Now",
-    "December 2019 picket line", "Courtesy National Union", "Truth matters", "Topline",
-    "Sponsored message", "Go deeper", "hard to find a therapist", "shareholders",
-    "clawing back", "monthly member", "donate", "Senior Vice President",
+    "Member Drive",
+    "tax-deductible",
+    "newsroom",
+    "$560,760",
+    "Secure Payment",
+    "Audience-funded",
+    "laist logo",
+    "Next Up",
+    "Subscribe",
+    "Listen Now",
+    "December 2019 picket line",
+    "Courtesy National Union",
+    "Truth matters",
+    "Topline",
+    "Sponsored message",
+    "Go deeper",
+    "hard to find a therapist",
+    "shareholders",
+    "clawing back",
+    "monthly member",
+    "donate",
+    "Senior Vice President",
     # 004: image URL, photo credit, widgets
-    "particlenews", "File photo", "What You Need To Know", "Story continues",
-    "YOU MIGHT ALSO LIKE", "TRENDING ARTICLES",
+    "particlenews",
+    "File photo",
+    "What You Need To Know",
+    "Story continues",
+    "YOU MIGHT ALSO LIKE",
+    "TRENDING ARTICLES",
 )
 
 FACTS = {
@@ -109,7 +157,8 @@ FACTS = {
         "this is not something we want to do but it feels like we have to",
         "distracts from the work we need to do together to reach a fair agreement",
         "Kaiser has four bargaining dates scheduled",
-        "six hours a week for planning and preparation as well as an 18% wage increase over four years",
+        "six hours a week for planning and preparation as well as an 18% wage increase over "
+        "four years",
         "intake appointments for people with urgent mental health crises may be delayed",
         "delayed care and transfers to providers outside of Kaiser",
         "81% said they didn’t have enough time in the day",
@@ -130,7 +179,8 @@ FACTS = {
         "Anaheim Medical Center, 3440 East La Palma Ave., Anaheim",
         "West Los Angeles Medical Center, 6041 Cadillac Ave., Los Angeles",
         "lunchtime rallies with community and elected officials at all five sites",
-        "“This is about equity for mental health care,” Jessica Rentz, a Kaiser therapist in Fontana",
+        "“This is about equity for mental health care,” Jessica Rentz, a Kaiser therapist in "
+        "Fontana",
         "treats mental health care like an assembly line job",
     ),
 }
@@ -179,7 +229,9 @@ def test_every_fact_paragraph_of_the_five_articles_is_in_some_chunk(built_corpus
 
 def test_ap_sentence_shared_by_000_and_002_forms_one_duplicate_group(built_corpus):
     sentence = "notifying patients whose appointments could be affected by the strike."
-    holders = {s.chunk.article_id: s.chunk for s in built_corpus.state.chunks if sentence in s.chunk.text}
+    holders = {
+        s.chunk.article_id: s.chunk for s in built_corpus.state.chunks if sentence in s.chunk.text
+    }
 
     assert set(holders) == {"000_80dbbc9b2c0dee03", "002_647c46df6db8ea69"}
     groups = {chunk.dup_group for chunk in holders.values()}
@@ -187,15 +239,15 @@ def test_ap_sentence_shared_by_000_and_002_forms_one_duplicate_group(built_corpu
 
 
 def test_the_pre_strike_laist_story_and_the_thursday_picket_report_are_never_grouped(built_corpus):
-    group_articles: dict[str, set[str]] = {}
+    laist, picket = "003_d4ce438d7b574d13", "004_347b3ec411fdd49b"
+    members: dict[str, set[str]] = {}
     for stored in built_corpus.state.chunks:
         if stored.chunk.dup_group:
-            group_articles.setdefault(stored.chunk.dup_group, set()).add(stored.chunk.article_id)
+            members.setdefault(stored.chunk.dup_group, set()).add(stored.chunk.article_id)
 
     first = {s.chunk.article_id: s.chunk for s in built_corpus.state.chunks if s.chunk.start == 0}
-    laist, picket = first["003_d4ce438d7b574d13"], first["004_347b3ec411fdd49b"]
-    assert laist.dup_group is None or laist.dup_group != picket.dup_group
-    assert [g for g, ids in group_articles.items() if {"003", "004"} <= {i[:3] for i in ids}] == []
+    assert first[laist].dup_group is None or first[laist].dup_group != first[picket].dup_group
+    assert [group for group, ids in members.items() if {laist, picket} <= ids] == []
 
 
 @pytest.fixture(scope="module")

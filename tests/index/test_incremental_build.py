@@ -3,7 +3,6 @@ nothing, one build at a time, and an index is only ever extended with the model 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,7 +68,15 @@ def assert_chroma_matches_state(collection, state) -> None:
         assert (document, meta["start"], meta["end"]) == (chunk.text, chunk.start, chunk.end)
 
 
+def keep_only(settings: IndexSettings, *article_ids: str) -> None:
+    """Trim the corpus copy, so that builds which must embed everything stay quick."""
+    for path in Path(settings.articles_dir).glob("*.txt"):
+        if path.stem not in article_ids:
+            path.unlink()
+
+
 def test_rerunning_build_adds_no_vectors(tmp_settings, embedder):
+    keep_only(tmp_settings, REWRITE, PICKET)
     first = build_index(tmp_settings, embedder)
 
     second = build_index(tmp_settings, embedder)
@@ -87,29 +94,34 @@ def test_editing_one_sentence_re_embeds_only_that_sentence(built_copy, embedder)
     summary = build_index(built_copy, embedder)
 
     collection, after = committed(built_copy)
-    changed = [s.chunk.text for s in after.chunks if s.key not in before.keys()]
+    old_texts = {s.chunk.text for s in before.chunks}
     assert summary.embedded == 1
-    assert changed == [c for c in changed if "three dozen colleagues" in c] and len(changed) >= 1
-    assert not any("about 35 colleagues from Bakersfield, California" in s.chunk.text for s in after.chunks)
+    assert [s.chunk.text for s in after.chunks if s.chunk.text not in old_texts] == [
+        "Antonia Rodarte, a licensed marriage and family therapist for Kaiser, traveled to LA for "
+        "the work action with about three dozen colleagues from Bakersfield, California."
+    ]
     assert {s.key for s in after.chunks if s.chunk.article_id != FORTUNE} <= before.keys()
-    assert_chroma_matches_state(collection, after)
+    assert_chroma_matches_state(collection, after)  # the Fortune chunks after it moved
 
 
 def test_inserting_a_paragraph_embeds_only_the_new_paragraph(built_copy, embedder):
     _, before = committed(built_copy)
-    edit(built_copy, PICKET, "What You Need To Know", "Kaiser said clinics would stay open.\n\nWhat You Need To Know")
+    added = "Kaiser said all of its clinics in the region would stay open during the strike."
+    edit(built_copy, PICKET, "What You Need To Know", f"{added}\n\nWhat You Need To Know")
 
     summary = build_index(built_copy, embedder)
 
     collection, after = committed(built_copy)
     picket = [s.chunk for s in after.chunks if s.chunk.article_id == PICKET]
     assert summary.embedded == 1
-    assert picket[1].text == "Kaiser said clinics would stay open."
+    assert picket[1].text == added
     assert summary.deleted == len([s for s in before.chunks if s.chunk.article_id == PICKET]) - 1
     assert_chroma_matches_state(collection, after)  # moved chunks carry their new offsets
 
 
-def test_removing_an_article_deletes_its_chunks_from_state_and_chroma(built_copy, embedder):
+def test_removing_an_article_deletes_its_chunks_from_export_and_chroma(
+    built_copy, embedder, index_main
+):
     (Path(built_copy.articles_dir) / f"{REWRITE}.txt").unlink()
     _, before = committed(built_copy)
 
@@ -119,11 +131,14 @@ def test_removing_an_article_deletes_its_chunks_from_state_and_chroma(built_copy
     removed = [s for s in before.chunks if s.chunk.article_id == REWRITE]
     assert (summary.articles, summary.embedded, summary.deleted) == (4, 0, len(removed))
     assert REWRITE not in {a.article_id for a in after.articles}
+    assert REWRITE not in {r["article_id"] for r in index_main(built_copy, "export").records()}
     assert not [key for key in store.all_keys(collection) if key.startswith(REWRITE)]
     assert_chroma_matches_state(collection, after)
 
 
 def test_rebuild_re_embeds_every_chunk(built_copy, embedder):
+    keep_only(built_copy, PICKET)
+
     summary = build_index(built_copy, embedder, rebuild=True)
 
     collection, after = committed(built_copy)
@@ -153,6 +168,7 @@ def test_an_index_built_with_another_model_refuses_to_be_extended(built_copy, em
 
 
 def test_rebuild_with_another_model_replaces_the_index_under_the_new_name(built_copy, embedder):
+    keep_only(built_copy, PICKET)
     other = built_copy.model_copy(update={"embed_model": "acme/other-embedder"})
 
     summary = build_index(other, embedder, rebuild=True)
@@ -193,4 +209,4 @@ def test_committed_chunks_read_back_equal_what_was_built(built_corpus):
     _, state = committed(built_corpus.settings)
 
     assert state == built_corpus.state
-    assert [replace(s.chunk, dup_group=None) for s in state.chunks][0].start == 0
+    assert len(state.chunks) == built_corpus.summary.chunks == built_corpus.summary.embedded
