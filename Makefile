@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 index: $(STAMP)
 	$(BIN)/python -m index build
 
-run: index
+run: $(STAMP)
+	test -d .strikeqa/chroma || $(BIN)/python -m index build
 	$(BIN)/streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 

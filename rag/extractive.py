@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import Stemmer
 
+from rag import safety
 from rag.compose import compose_answer, refusal
 from rag.corpus import THOUSANDS, Corpus, alternatives, stems, term_share
 from rag.coverage import judge_coverage
@@ -62,7 +63,8 @@ def answer_extractively(question: PreparedQuestion, hits: Sequence[RetrievedChun
     if "how_many" in asked and not any("how_many" in c.kinds for c in candidates[:3]):
         return refusal(question.text)  # a count the articles never give
     chosen = _choose(candidates, question, asked, retriever, corpus, settings.max_answer_sentences)
-    return compose_answer(question.text, with_lists(chosen, question.text, corpus), corpus, figures_differ="how_many" in asked)
+    shown = with_lists(chosen, question.text, corpus)[: settings.max_answer_sentences]
+    return compose_answer(question.text, shown, corpus, figures_differ="how_many" in asked)
 
 
 def asked_kinds(text: str) -> frozenset[str]:
@@ -73,13 +75,19 @@ def _candidates(question: PreparedQuestion, hits: Sequence[RetrievedChunk], aske
     top_fused = max((hit.score for hit in hits), default=1.0)
     focus = _count_focus(question.text)
     out = []
-    for hit in map(corpus.canonical, hits):
+    for hit in map(corpus.canonical, _usable(hits)):
         share = term_share(question.terms, stems(hit.chunk.text))
         kinds = frozenset(kind for kind in asked if _holds(kind, hit.chunk.text, focus)) if share else frozenset()
         dated = hit.source.published is not None
         score = 0.5 * hit.dense_score + 0.3 * share + 0.2 * hit.score / top_fused + 0.15 * len(kinds) + 0.03 * dated
         out.append(Candidate(hit, score, share, kinds))
     return out
+
+
+def _usable(hits: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
+    """Article text is data: a sentence that reads as instructions to an assistant, or as a
+    medication directive, is never offered to a patient as an answer."""
+    return [h for h in hits if not (safety.INJECTION.search(h.chunk.text) or safety.MEDICAL.search(h.chunk.text))]
 
 
 def _holds(kind: str, text: str, focus: frozenset[str]) -> bool:
