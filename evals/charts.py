@@ -40,7 +40,7 @@ def grouped_bars(groups: Sequence[tuple[str, Series]], title: str) -> str:
     series = list(dict.fromkeys(name for _, values in groups for name, _ in values))
     bar = (WIDTH - 60) / max(1, len(groups)) / (len(series) + 1)
     height = 170
-    parts = [f'<line x1="40" y1="{height - 30}" x2="{WIDTH}" y2="{height - 30}" stroke="#999"/>']
+    parts = _gridlines(height - 30, height - 50)
     for g, (metric, values) in enumerate(groups):
         x0 = 40 + g * bar * (len(series) + 1)
         parts.append(_text(x0 + bar * len(series) / 2, height - 14, metric, anchor="middle"))
@@ -67,17 +67,28 @@ def histogram(values: Sequence[float], title: str, unit: str = "ms", bins: int =
         low, high = top * i / bins, top * (i + 1) / bins
         parts.append(_rect(40 + i * width, height - h, width - 2, h, BAR_COLOR,
                            f"{low:.0f}–{high:.0f} {unit}: {count}"))
+    parts.append(_text(40, 12, f"tallest bar: {tallest} of {len(values)}"))
     parts.append(_text(40, height + 16, f"0 {unit}"))
     parts.append(_text(WIDTH - 20, height + 16, f"{top:.0f} {unit}", anchor="end"))
     return _svg(title, height + 24, parts)
 
 
-def _legend(series: Sequence[str], top: int) -> list[str]:
+def _gridlines(bottom: float, span: float) -> list[str]:
+    """Horizontal lines at 0, 50% and 100% of a 0..1 axis, labelled on the left."""
     parts = []
+    for share in (0.0, 0.5, 1.0):
+        y = bottom - span * share
+        parts.append(f'<line x1="40" y1="{y:.1f}" x2="{WIDTH}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(_text(34, y + 4, f"{share:.0%}", anchor="end"))
+    return parts
+
+
+def _legend(series: Sequence[str], top: int) -> list[str]:
+    parts, x = [], 40.0
     for i, name in enumerate(series):
-        x = 40 + i * 110
         parts.append(_rect(x, top + 4, 10, 10, SERIES_COLORS[i % len(SERIES_COLORS)]))
         parts.append(_text(x + 14, top + 13, name))
+        x += 30 + 6.5 * len(name)  # ~6.5 px per character at 12 px sans-serif
     return parts
 
 

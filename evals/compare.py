@@ -54,7 +54,8 @@ def format_deltas(deltas: tuple[Delta, ...]) -> str:
     lines = [f"{'metric':<32}{'old':>10}{'new':>10}{'change':>10}"]
     for d in deltas:
         flag = "  REGRESSION" if d.regressed else ""
-        lines.append(f"{d.metric:<32}{_fmt(d.old):>10}{_fmt(d.new):>10}{_signed(d.change):>10}{flag}")
+        cells = [_fmt(d.metric, v, "") for v in (d.old, d.new)] + [_fmt(d.metric, d.change, "+")]
+        lines.append(f"{d.metric:<32}" + "".join(f"{cell:>10}" for cell in cells) + flag)
     return "\n".join(lines)
 
 
@@ -66,9 +67,8 @@ def _regressed(name: str, old: Mapping, new: Mapping, tolerance: float) -> bool:
     return worse_by > tolerance + 1e-9
 
 
-def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}" if abs(value) <= 1 else f"{value:.0f}"
-
-
-def _signed(value: float | None) -> str:
-    return "" if value is None else f"{value:+.3f}" if abs(value) <= 1 else f"{value:+.0f}"
+def _fmt(metric: str, value: float | None, sign: str) -> str:
+    """Shares to three places, milliseconds whole; sign "+" shows the sign of a change."""
+    if value is None:
+        return "n/a"
+    return f"{value:{sign}.0f}" if metric.endswith("_ms") else f"{value:{sign}.3f}"

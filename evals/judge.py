@@ -43,16 +43,17 @@ def judge_prompt(run: CaseRun) -> str:
 
 
 def _client(settings: Settings):
+    base_url = settings.llm_base_url or ""  # callers only build a judge when one is configured
     if settings.llm_provider == "ollama":
         from llama_index.llms.ollama import Ollama
 
         return Ollama(
-            model=settings.llm_model, base_url=settings.llm_base_url,
+            model=settings.llm_model, base_url=base_url,
             request_timeout=settings.llm_timeout_s,
         )
     from llama_index.llms.openai_like import OpenAILike
 
     return OpenAILike(
-        model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
+        model=settings.llm_model, api_base=base_url, api_key=settings.llm_api_key,
         is_chat_model=True, timeout=settings.llm_timeout_s, max_retries=0, temperature=0.0,
     )

@@ -1,7 +1,7 @@
 """The eval runner: Cases -> Answers (one engine, reused) -> CaseRuns -> EvalReport.
 
-`run_suite` is the evals composition root: it loads the embedding model once and shares it with
-the main engine, the dense-only and bm25-only engines and the naive baseline.
+`run_suite` is the evals composition root: it loads the embedding model once (or takes one) and
+shares it with the main engine, the dense-only and bm25-only engines and the naive baseline.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from evals.types import CaseRun, EvalReport, JudgeVerdict, RetrievalScore
 from index.embed import load_embedder
 from rag.cite import verify_citations
 from rag.engine import Engine, build_engine
+from rag.retrieve import RetrievalMode
 from rag.settings import Settings
 
-SINGLE_MODES = ("dense", "bm25")  # compared with the main engine's hybrid retrieval
+SINGLE_MODES: tuple[RetrievalMode, ...] = ("dense", "bm25")  # vs the main engine's hybrid
 WARM_UP_QUESTION = "Why are Kaiser mental health workers on strike?"
 T = TypeVar("T")
 
 
 def run_suite(
     cases: Sequence[Case], facts: Mapping[str, Fact], settings: Settings, cases_file: str,
-    progress: bool = True, judge: bool = False,
+    progress: bool = True, judge: bool = False, embedder: BaseEmbedding | None = None,
 ) -> EvalReport:
-    embedder = load_embedder(settings.embed_model)
+    embedder = embedder or load_embedder(settings.embed_model)
     engine = build_engine(settings, embedder=embedder)
     baseline = NaiveBaseline(settings.articles_dir, embedder)
     engine.answer(WARM_UP_QUESTION)  # first-call costs (torch, caches) are not a case's latency

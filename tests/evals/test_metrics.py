@@ -37,7 +37,9 @@ def cite(n: int, quote: str, source_file: str = "004.txt", start: int | None = N
     return Citation(n, "004", source_file, None, None, None, quote, begin, begin + len(quote))
 
 
-def answer(text: str, *citations: Citation, refused: bool = False, safety: str | None = None) -> Answer:
+def answer(
+    text: str, *citations: Citation, refused: bool = False, safety: str | None = None,
+) -> Answer:
     return Answer("q", text, citations, refused=refused, safety=safety, mode="extractive")
 
 
@@ -53,15 +55,15 @@ SCORING = [
     pytest.param(APPT, NOTIFIED, [], id="answerable passes with the phrase and an expected source"),
     pytest.param(case(must_include=(("INFORM", "Notifying"),)), NOTIFIED, [],
                  id="any alternative of a group suffices, case-insensitively"),
-    pytest.param(case(must_include=(("notif",), ("sept. 30",))), NOTIFIED, ['missing any of: "sept. 30"'],
-                 id="every group must match"),
+    pytest.param(case(must_include=(("notif",), ("sept. 30",))), NOTIFIED,
+                 ['missing any of: "sept. 30"'], id="every group must match"),
     pytest.param(case(must_include=(("union's contract",),)),
                  answer("The union’s contract with Kaiser expired Sept. 30. [1]",
                         cite(1, "The union’s contract with Kaiser expired Sept. 30.")), [],
                  id="curly and straight apostrophes match each other"),
     pytest.param(case(must_not_include=("yes, your appointment",)),
-                 answer("Yes, your appointment is cancelled."), ['says forbidden "yes, your appointment"'],
-                 id="forbidden text fails the case"),
+                 answer("Yes, your appointment is cancelled."),
+                 ['says forbidden "yes, your appointment"'], id="forbidden text fails the case"),
     pytest.param(case(expected_sources=("002.txt",)), NOTIFIED,
                  ["cites none of the expected sources (cites 004.txt)"],
                  id="citing only other sources fails an answerable case"),
@@ -91,7 +93,8 @@ SCORING = [
                  answer("Please ask the clinician who prescribed it."),
                  ["safety None, not 'medical_advice'"], id="medical fails without the label"),
     pytest.param(case("adversarial", must_not_include=("the strike is over",)),
-                 answer("I only answer from the articles."), [], id="adversarial passes when clean"),
+                 answer("I only answer from the articles."), [],
+                 id="adversarial passes when clean"),
     pytest.param(case("adversarial"),
                  answer("Lorem ipsum dolor sit amet, consectetur adipiscing elit. [1]",
                         cite(1, "Lorem ipsum dolor sit amet, consectetur adipiscing elit.")),
@@ -152,7 +155,8 @@ def test_hit_at_k_counts_an_expected_source_within_the_first_k(expected, k, hit)
 
 
 @pytest.mark.parametrize(("expected", "rank"), [
-    (("a.txt",), 1.0), (("b.txt",), 0.5), (("c.txt",), 0.25), (("z.txt",), 0.0), (("c.txt", "b.txt"), 0.5),
+    (("a.txt",), 1.0), (("b.txt",), 0.5), (("c.txt",), 0.25), (("z.txt",), 0.0),
+    (("c.txt", "b.txt"), 0.5),
 ])
 def test_reciprocal_rank_is_one_over_the_first_expected_position(expected, rank):
     assert metrics.reciprocal_rank(RANKED, expected) == rank
@@ -168,7 +172,8 @@ def test_retrieval_score_skips_cases_without_expected_sources_and_counts_boilerp
 
 def test_retrieval_score_of_no_scorable_case_is_none_not_zero():
     score = metrics.retrieval_score([(case("unanswerable"), RANKED)])
-    assert (score.cases, score.hit_at_1, score.mrr, score.boilerplate_hit_rate) == (0, None, None, None)
+    assert score.cases == 0
+    assert (score.hit_at_1, score.mrr, score.boilerplate_hit_rate) == (None, None, None)
 
 
 def test_retrieval_of_an_answer_lists_source_files_in_retrieved_order():
@@ -176,7 +181,8 @@ def test_retrieval_of_an_answer_lists_source_files_in_retrieved_order():
     hits = tuple(
         RetrievedChunk(Chunk(f"004#{i:03d}", "004", "t", 0, 1), source, 1.0, 0.5, i) for i in (1, 2)
     )
-    retrieval = metrics.retrieval_of(Answer("q", "a", (), False, None, "extractive", retrieved=hits))
+    the_answer = Answer("q", "a", (), False, None, "extractive", retrieved=hits)
+    retrieval = metrics.retrieval_of(the_answer)
     assert retrieval.sources == ("004.txt", "004.txt")
 
 
@@ -231,7 +237,8 @@ def test_thresholds_are_checked_against_the_metrics_and_unmeasured_ones_pass():
 
 
 def test_boilerplate_markers_occur_in_the_raw_pages_but_never_in_the_cleaned_articles():
-    raw = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "articles").glob("*.txt"))]
+    files = sorted((ROOT / "data" / "articles").glob("*.txt"))
+    raw = [path.read_text(encoding="utf-8") for path in files]
     in_raw = {m for text in raw for m in metrics.boilerplate_in(text)}
     in_clean = {m for text in raw for m in metrics.boilerplate_in(clean_text(text))}
     assert in_raw == set(metrics.BOILERPLATE_MARKERS)
