@@ -14,16 +14,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from index.build import BuildRefused, build_index
-from index.embed import load_embedder
-from index.store import IndexUnavailable, open_client, open_collection, read_state
 from rag.cite import format_date, source_label
-from rag.engine import Engine, build_engine
 from rag.settings import Settings
 from rag.types import Answer, Citation, SourceInfo
+
+if TYPE_CHECKING:  # torch, llama-index and chromadb load inside the functions that need them,
+    from index.store import IndexUnavailable  # so the page is on screen while they import
+    from rag.engine import Engine
 
 log = logging.getLogger("strikeqa.app")
 STARTERS = (
@@ -33,7 +34,10 @@ STARTERS = (
     "Why are they striking?",
 )
 RATINGS = ("down", "up")  # st.feedback("thumbs") returns 0 for thumbs down, 1 for thumbs up
-MODES = {"extractive": "quotes sentences from the articles", "llm": "a language model, checked against the articles"}
+MODES = {
+    "extractive": "quotes sentences from the articles",
+    "llm": "a language model, checked against the articles",
+}
 # Every ASCII character Markdown, Streamlit directives (:red[...]), LaTeX ($) or HTML could act on.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:&=^\"'])")
 TRUSTED_BOLD = re.compile(r"\\\*\\\*([\w ]{1,40})\\\*\\\*")  # **988** in the fixed safety replies
@@ -55,7 +59,7 @@ class CitedQuote:
 
 @dataclass(frozen=True, slots=True)
 class FeedbackRecord:
-    """One line of the feedback file: what was asked, answered and rated; nothing about the person."""
+    """One feedback line: what was asked, answered and rated; nothing about the person."""
 
     question: str
     answer: str
@@ -69,7 +73,10 @@ class FeedbackRecord:
 
 
 def escape_markdown(text: str) -> str:
-    """Text that Streamlit's Markdown shows literally: no links, HTML, LaTeX, directives or lists."""
+    """Text Streamlit's Markdown shows literally: no HTML, LaTeX, directives, lists or [links]().
+
+    Bare https:// URLs still become links (GFM autolinks are found after escapes are resolved);
+    they open in a new tab and cannot run script."""
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
@@ -97,19 +104,25 @@ def quote_in_context(article_text: str, citation: Citation) -> str:
 # --- engine and index ------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Loading the language model…")
+@st.cache_resource(show_spinner=False)
 def embedder_for(model_name: str):
+    from index.embed import load_embedder
+
     return load_embedder(model_name)
 
 
-@st.cache_resource(show_spinner="Opening the article index…")
+@st.cache_resource(show_spinner=False)
 def load_engine() -> Engine:
+    from rag.engine import build_engine
+
     settings = Settings()
     return build_engine(settings, embedder_for(settings.embed_model))
 
 
 def ready_engine() -> Engine:
     """The process-wide engine; a missing index is built (with progress), a broken one explained."""
+    from index.store import IndexUnavailable
+
     try:
         return load_engine()
     except IndexUnavailable as error:
@@ -126,6 +139,8 @@ def ready_engine() -> Engine:
 
 def index_missing(settings: Settings) -> bool:
     """True when no build has completed yet (as opposed to an index that exists but is unusable)."""
+    from index.store import IndexUnavailable, open_client, open_collection, read_state
+
     try:
         return read_state(open_collection(open_client(settings), settings)) is None
     except IndexUnavailable:
@@ -133,14 +148,20 @@ def index_missing(settings: Settings) -> bool:
 
 
 def build_with_progress(settings: Settings, rebuild: bool) -> bool:
+    from index.build import BuildRefused, build_index
+
     with st.status("Building the article index (needed once)…", expanded=True) as status:
         try:
-            summary = build_index(settings, embedder_for(settings.embed_model), rebuild=rebuild, progress=progress_bar)
+            summary = build_index(
+                settings, embedder_for(settings.embed_model), rebuild=rebuild, progress=progress_bar
+            )
         except BuildRefused as refused:
             status.update(label="The article index could not be built", state="error")
             st.write(escape_markdown(str(refused)))
             return False
-        status.update(label=f"Index built: {summary.articles} articles", state="complete", expanded=False)
+        status.update(
+            label=f"Index built: {summary.articles} articles", state="complete", expanded=False
+        )
     return True
 
 
@@ -148,12 +169,15 @@ def progress_bar(batches: Sequence) -> Iterator:
     bar = st.progress(0.0, text="Reading the articles…")
     for done, batch in enumerate(batches, start=1):
         yield batch
-        bar.progress(done / len(batches), text=f"Indexed {done} of {len(batches)} batches of passages")
+        bar.progress(
+            done / len(batches), text=f"Indexed {done} of {len(batches)} batches of passages"
+        )
 
 
 def show_broken_index(settings: Settings, error: IndexUnavailable) -> None:
     st.error(f"The article index can't be used: {escape_markdown(str(error))}")
-    if st.button("Rebuild the index", type="primary") and build_with_progress(settings, rebuild=True):
+    rebuild = st.button("Rebuild the index", type="primary")
+    if rebuild and build_with_progress(settings, rebuild=True):
         st.rerun()
 
 
@@ -167,20 +191,32 @@ def as_of(sources: Sequence[SourceInfo]) -> str:
 
 def notice_text(sources: Sequence[SourceInfo]) -> str:
     undated = sum(s.published is None for s in sources)
-    dated = f"newest dated {as_of(sources)}" + (f", {undated} undated" if undated else "")
+    dated = f"newest dated {as_of(sources)}" + (f"; {undated} undated" if undated else "")
     return (
-        f"Answers come only from {len(sources)} news articles ({dated}), are generated automatically "
-        "and may be incomplete or out of date. They are not medical advice. To talk to a person, "
-        "contact your Kaiser care team (the number is on your member card). In a crisis call or "
-        "text **988**; in an emergency call **911**."
+        f"Answers are generated automatically from {len(sources)} news articles ({dated}) and "
+        "may be incomplete. They are not medical advice. To reach a person: your Kaiser care "
+        "team (number on your member card); in a crisis call or text **988**; in an emergency "
+        "call **911**."
+    )
+
+
+def footer_text(sources: Sequence[SourceInfo] | None) -> str:
+    """The notice in brief, pinned above the question box on every screen (even while loading)."""
+    news = f"news up to {as_of(sources)}" if sources else "news reports"
+    return (
+        f"Automated answers from {news}, not medical advice. "
+        "Help: your Kaiser care team · crisis 988 · emergency 911"
     )
 
 
 def show_sidebar(engine: Engine) -> None:
     with st.sidebar:
         st.header("What I know")
-        st.caption(f"Information as of {as_of(engine.sources)}. Answer mode: {engine.settings.answer_mode} "
-                   f"({MODES.get(engine.settings.answer_mode, 'unknown')}).")
+        mode = engine.settings.answer_mode
+        st.caption(
+            f"Information as of {as_of(engine.sources)}. "
+            f"Answer mode: {mode} ({MODES.get(mode, 'unknown')})."
+        )
         for source in engine.sources:
             st.markdown(source_entry(source))
 
@@ -215,8 +251,10 @@ def ask(engine: Engine, question: str, turns: list[Turn]) -> None:
                 answer = engine.answer(question, [turn.question for turn in turns])
         except Exception:  # a failed turn must still leave the patient somewhere to go
             log.exception("answering failed")
-            st.error("Sorry, something went wrong while answering. Please try again. "
-                     "If you need help now, call or text **988**, or call **911** in an emergency.")
+            st.error(
+                "Sorry, something went wrong while answering. Please try again. "
+                "If you need help now, call or text **988**, or call **911** in an emergency."
+            )
             return
         turns.append(Turn(question, answer))
         show_answer(engine, len(turns) - 1, turns[-1])
@@ -242,15 +280,24 @@ def show_answer(engine: Engine, index: int, turn: Turn) -> None:
     if blocks:
         st.markdown(answer_markdown("\n\n".join(blocks)))
     show_sources(engine, index, answer.citations)
+    if answer.safety == "crisis" and blocks:  # the chat scrolls to a long answer's end: repeat it
+        st.error("Please reach out now: call or text **988**, or call **911** in an emergency.")
     show_feedback(index, turn)
 
 
 def show_sources(engine: Engine, index: int, citations: Sequence[Citation]) -> None:
     for citation in citations:
-        with st.expander(escape_markdown(f"[{citation.n}] {source_label(citation)}"), key=f"source-{index}-{citation.n}"):
-            st.markdown(f"**{escape_markdown(citation.title or 'Untitled article')}**")
+        with st.expander(
+            escape_markdown(f"[{citation.n}] {source_label(citation)}"),
+            key=f"source-{index}-{citation.n}",
+        ):
+            st.caption(escape_markdown(citation.title or "Untitled article"))
             article = engine.articles.get(citation.article_id)
-            st.markdown(quote_in_context(article.text, citation) if article else f"**{escape_markdown(citation.quote)}**")
+            st.markdown(
+                quote_in_context(article.text, citation)
+                if article
+                else f"**{escape_markdown(citation.quote)}**"
+            )
             if citation.also_in:
                 also = "; ".join(source_label(source) for source in citation.also_in)
                 st.caption(escape_markdown(f"Also reported by {also}"))
@@ -263,10 +310,19 @@ def show_feedback(index: int, turn: Turn) -> None:
     if index in st.session_state.setdefault("feedback_sent", set()):
         st.caption("Thanks for your feedback.")
         return
-    with st.form(f"feedback-{index}", border=False), st.container(horizontal=True, vertical_alignment="bottom"):
+    with (
+        st.form(f"feedback-{index}", border=False),
+        st.container(horizontal=True, vertical_alignment="bottom"),
+    ):
         st.feedback("thumbs", key=f"rating-{index}")
-        st.text_input("Comment (optional)", key=f"comment-{index}", max_chars=1000,
-                      placeholder="Comment (optional)", label_visibility="collapsed", width=220)
+        st.text_input(
+            "Comment (optional)",
+            key=f"comment-{index}",
+            max_chars=1000,
+            placeholder="Comment (optional)",
+            label_visibility="collapsed",
+            width=220,
+        )
         st.form_submit_button("Send feedback", on_click=send_feedback, args=(index, turn))
     if st.session_state.get(f"feedback-empty-{index}"):
         st.caption("Choose 👍 or 👎, or write a comment, then send.")
@@ -311,24 +367,31 @@ def append_feedback(path: Path, record: FeedbackRecord) -> None:
 def main() -> None:
     st.set_page_config(page_title="Kaiser strike questions", page_icon="💬", layout="centered")
     st.subheader("Questions about the Kaiser mental health strike")
-    engine = ready_engine()
     st.markdown(
-        "I answer questions about the October 2024 strike by Kaiser Permanente mental health workers "
-        "in Southern California (appointments, therapists, picket lines, why workers walked out), "
-        "using only what news reports say, with a source for every claim."
+        "Ask me about the October 2024 strike by Kaiser Permanente mental health workers in "
+        "Southern California: appointments, therapists, picket lines, why workers walked out. "
+        "I answer only from news reports, with a source for every claim."
     )
-    st.info(notice_text(engine.sources), icon="ℹ️")
+    with st.bottom:
+        footer = st.empty()
+    footer.caption(footer_text(None))  # crisis numbers on screen before the model has loaded
+    with st.spinner("Loading the articles and the search model…"):
+        engine = ready_engine()
+    footer.caption(footer_text(engine.sources))
     show_sidebar(engine)
     with st.bottom:
-        st.caption(f"Automatic answers from news reports as of {as_of(engine.sources)}; not medical advice. "
-                   "Your Kaiser care team can help · Crisis: call or text 988 · Emergency: 911")
-        typed = st.chat_input("Ask about the strike…", submit_mode="disable", max_chars=engine.settings.max_question_chars)
+        typed = st.chat_input(
+            "Ask about the strike…",
+            submit_mode="disable",
+            max_chars=engine.settings.max_question_chars,
+        )
     question = typed or st.session_state.pop("starter", None)
     turns: list[Turn] = st.session_state.setdefault("turns", [])
+    if not turns and not question:
+        show_starters()  # above the notice, so a phone shows them without scrolling
+    st.info(notice_text(engine.sources), icon="ℹ️")
     for index, turn in enumerate(turns):
         show_turn(engine, index, turn)
-    if not turns and not question:
-        show_starters()
     if question:
         ask(engine, question, turns)
 

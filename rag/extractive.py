@@ -73,7 +73,7 @@ def asked_kinds(text: str) -> frozenset[str]:
 
 def _candidates(question: PreparedQuestion, hits: Sequence[RetrievedChunk], asked: frozenset[str], corpus: Corpus) -> list[Candidate]:
     top_fused = max((hit.score for hit in hits), default=1.0)
-    focus = _count_focus(question.text)
+    focus = _count_focus(question.text, corpus)
     out = []
     for hit in map(corpus.canonical, _usable(hits)):
         share = term_share(question.terms, stems(hit.chunk.text))
@@ -100,13 +100,19 @@ def _holds(kind: str, text: str, focus: frozenset[str]) -> bool:
     return any(abs(n - c) <= COUNT_WINDOW for n in numbers for c in counted)
 
 
-def _count_focus(question: str) -> frozenset[str]:
-    """What a "how many/much" question counts: the first content words after it ("patients")."""
+def _count_focus(question: str, corpus: Corpus) -> frozenset[str]:
+    """What a "how many/much" question counts: the head of the words right after it
+    ("how many patient appointments have..." counts appointments, not patients)."""
     match = re.search(r"\bhow (?:many|much)\s+(.*)", question, re.I)
     if not match:
         return frozenset()
-    words = [w for w in WORD.findall(match.group(1).lower()) if w not in STOPWORDS][:1]
-    return frozenset(s for w in words for s in alternatives(w))
+    run: list[str] = []
+    for word in WORD.findall(match.group(1).lower()):
+        if word in STOPWORDS:
+            break
+        run.append(word)
+    known = [w for w in run if w in corpus.lexicon.corpus]
+    return alternatives(known[-1]) if known else frozenset()
 
 
 def _ranked(candidates: list[Candidate]) -> list[Candidate]:

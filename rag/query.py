@@ -32,7 +32,7 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     "like pls please hey hi hello thanks thank yes yeah gonna wanna im i'm i'd i've dont don't can't "
     "cant won't isnt isn't whats what's wheres where's hows how's anymore lol ppl people say said "
     "supposed think heard read mean means vs versus able let today tonight currently going happening "
-    "gotten getting".split()
+    "gotten getting numbers number figures different".split()
 )
 # Patients' words -> the words news articles use for the same thing (query expansion, both kept).
 SYNONYMS = {

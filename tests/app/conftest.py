@@ -1,8 +1,9 @@
 """App-test fixtures: AppTest runs of app.py against the session's built corpus (never .strikeqa/).
 
-The engine is cached per process (st.cache_resource), so every app test in a session must see the
-same index settings: `app_env` sets them (per module, so nothing leaks into other packages' tests). Tests that need another index clear the cache
-before and after (see `fresh_engine_cache`).
+The engine is cached per process (st.cache_resource), so every app test must see the same index
+settings: `app_env` sets them for the chat and browser modules (per module, so nothing leaks into
+other packages' tests). Tests that point the app at another index clear the cache before and
+after them (`fresh_engine_cache`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pytest
 import streamlit as st
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def app_env(built_corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """STRIKEQA_ settings every app run reads: the built corpus and a throwaway feedback dir."""
     env = {
@@ -33,4 +34,3 @@ def fresh_engine_cache() -> Iterator[None]:
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
-

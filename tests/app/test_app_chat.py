@@ -15,6 +15,7 @@ from index.store import STATE_KEY
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 APP_TIMEOUT_S = 120  # the first run loads the model and opens the index
+pytestmark = pytest.mark.usefixtures("app_env")
 FEEDBACK_FIELDS = {"question", "answer", "citations", "rating", "comment", "ts"}
 
 
@@ -60,8 +61,8 @@ def test_a_question_is_answered_with_numbered_sources_and_the_notice():
     [answer] = assistant_messages(app)
     assert "[1]" in texts(answer)[0]
     assert unescaped(app.expander[0].label).startswith("[1] ")
-    quote_paragraph = texts(app.expander[0])[1]
-    assert ":orange-background[**" in quote_paragraph  # the quote, highlighted in its paragraph
+    [highlighted] = re.findall(r":orange-background\[\*\*(.+?)\*\*\]", texts(app.expander[0])[1])
+    assert highlighted in texts(answer)[0], "the quote is highlighted inside its paragraph"
     notice = " ".join(info.value for info in app.info)
     assert "not medical advice" in notice and "988" in notice and "911" in notice
     assert "Kaiser care team" in notice
@@ -114,6 +115,15 @@ def test_a_crisis_message_shows_988_before_anything_else():
     assert "**988**" in first.value
 
 
+def test_a_crisis_message_with_a_strike_question_repeats_988_after_the_answer():
+    app = ask(start_app(), "I want to hurt myself. Will my appointment be affected?")
+    elements = leaves(assistant_messages(app)[0])
+    errors = [i for i, element in enumerate(elements) if element.type == "error"]
+    assert errors[0] == 0 and len(errors) == 2, "988 first, and again below the long answer"
+    assert any("[1]" in text for text in texts(assistant_messages(app)[0]))
+    assert "**988**" in elements[errors[1]].value
+
+
 @pytest.mark.parametrize("typed", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>"])
 def test_html_a_user_types_is_shown_as_text(typed):
     app = ask(start_app(), typed)
@@ -127,21 +137,29 @@ def test_the_sidebar_lists_every_article_with_outlet_and_date(built_corpus):
     app = start_app()
     sidebar = " ".join(texts(app.sidebar))
     assert "Information as of Oct. 21, 2024" in sidebar and "Answer mode: extractive" in sidebar
-    assert sidebar.count("undated") == sum(a.meta.published is None for a in built_corpus.state.articles)
+    assert sidebar.count("undated") == sum(
+        a.meta.published is None for a in built_corpus.state.articles
+    )
     assert "Unnamed outlet" in sidebar and "LAist" in sidebar
 
 
-def test_a_missing_index_is_built_with_progress_then_answers(tmp_path, monkeypatch, fresh_engine_cache):
+def test_a_missing_index_is_built_with_progress_then_answers(
+    tmp_path, monkeypatch, fresh_engine_cache
+):
     monkeypatch.setenv("STRIKEQA_CHROMA_DIR", str(tmp_path / "chroma"))
     app = start_app()
     assert app.status[0].label.startswith("Index built")
     assert assistant_messages(ask(app, "Why are they striking?"))
 
 
-def test_a_broken_index_is_explained_and_can_be_rebuilt(built_corpus, tmp_path, monkeypatch, fresh_engine_cache):
+def test_a_broken_index_is_explained_and_can_be_rebuilt(
+    built_corpus, tmp_path, monkeypatch, fresh_engine_cache
+):
     chroma_dir = tmp_path / "chroma"
     shutil.copytree(built_corpus.settings.chroma_dir, chroma_dir)
-    collection = chromadb.PersistentClient(path=str(chroma_dir)).get_collection(built_corpus.settings.collection)
+    collection = chromadb.PersistentClient(path=str(chroma_dir)).get_collection(
+        built_corpus.settings.collection
+    )
     collection.modify(metadata={**collection.metadata, STATE_KEY: "{not json"})
     monkeypatch.setenv("STRIKEQA_CHROMA_DIR", str(chroma_dir))
     app = start_app()

@@ -1,0 +1,227 @@
+"""The real thing: `streamlit run app.py` on loopback, driven by Playwright in Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag.engine import build_engine
+from rag.settings import Settings
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+START_TIMEOUT_S = 90
+ANSWER_TIMEOUT_MS = 90_000  # the first answer also loads the model and opens the index
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+XSS_INPUTS = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
+MARKDOWN_INPUT = "**bold** $x^2$ :red[red] [link](javascript:alert(1)) <b>b</b>"
+
+if not CHROMIUM.exists():
+    pytest.skip("install Debian's chromium: apt-get install chromium", allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer /_stcore/health within {START_TIMEOUT_S} s")
+
+
+@pytest.fixture(scope="module")
+def app_url(app_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` as a patient would get it, on a free loopback port."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    env = {**os.environ, **app_env, "HF_HUB_OFFLINE": "1"}
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_healthy(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def expected_quote(built_corpus, embedder) -> str:
+    """What [1] of the appointment answer quotes, straight from the engine the app wraps."""
+    settings = Settings(
+        chroma_dir=built_corpus.settings.chroma_dir, articles_dir=built_corpus.settings.articles_dir
+    )
+    answer = build_engine(settings, embedder).answer("Will my appointment be affected?", [])
+    return answer.citations[0].quote
+
+
+def open_chat(browser: Browser, url: str, viewport: dict[str, int], dialogs: list[str]) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=ANSWER_TIMEOUT_MS)
+    return page
+
+
+def send(page: Page, question: str) -> None:
+    box = page.get_by_test_id("stChatInputTextArea")
+    expect(box).to_be_enabled(timeout=ANSWER_TIMEOUT_MS)
+    box.fill(question)
+    box.press("Enter")
+
+
+def wait_for_answers(page: Page, count: int) -> None:
+    """`count` finished turns: each ends with its own feedback form once fully rendered."""
+    expect(page.get_by_role("button", name="Send feedback")).to_have_count(
+        count, timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("stChatInputTextArea")).to_be_enabled(timeout=ANSWER_TIMEOUT_MS)
+
+
+def messages(page: Page, role: str):
+    """The content (not the avatar) of each message from `role` ("User" or "Assistant")."""
+    by_role = page.get_by_test_id("stChatMessage").filter(
+        has=page.get_by_test_id(f"stChatMessageAvatar{role}")
+    )
+    return by_role.get_by_test_id("stChatMessageContent")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The newest message in view (Streamlit scrolls an inner pane, not the page)."""
+    page.get_by_test_id("stChatMessage").last.scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def overflows_horizontally(page: Page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+
+
+def test_a_patient_asks_checks_a_source_and_follows_up(browser, app_url, expected_quote):
+    dialogs: list[str] = []
+    page = open_chat(browser, app_url, DESKTOP, dialogs)
+    send(page, "Will my appointment be affected?")
+    wait_for_answers(page, 1)
+    answer = messages(page, "Assistant").first
+    expect(answer).to_contain_text("[1]")
+    expect(answer).to_contain_text(" ".join(expected_quote.split()))
+    expect(page.get_by_text("not medical advice").first).to_be_visible()
+    page.get_by_test_id("stExpander").first.locator("summary").click()
+    highlighted = page.get_by_test_id("stExpanderDetails").first.locator("strong").first
+    expect(highlighted).to_have_text(" ".join(expected_quote.split()))
+    screenshot(page, "desktop-answer")
+
+    send(page, "Can I see a different therapist?")
+    wait_for_answers(page, 2)
+    for number, typed in enumerate(XSS_INPUTS, start=3):
+        send(page, typed)
+        wait_for_answers(page, number)
+        expect(messages(page, "User").last).to_have_text(typed)
+    screenshot(page, "desktop-conversation")
+    assert dialogs == [], f"user input ran as script: {dialogs}"
+    assert page.locator("img[src='x']").count() == 0
+    assert not overflows_horizontally(page)
+
+
+def test_the_chat_fits_a_phone_screen(browser, app_url):
+    dialogs: list[str] = []
+    page = open_chat(browser, app_url, PHONE, dialogs)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "phone-welcome.png")
+    expect(page.get_by_role("button", name="Why are they striking?")).to_be_in_viewport()
+    page.get_by_role("button", name="Will my appointment be affected?").click()
+    wait_for_answers(page, 1)
+    page.get_by_test_id("stExpander").first.locator("summary").click()
+    expect(page.get_by_test_id("stExpanderDetails").first.locator("strong").first).to_be_visible()
+    screenshot(page, "phone-answer")
+    send(page, MARKDOWN_INPUT)
+    wait_for_answers(page, 2)
+    typed = messages(page, "User").last
+    expect(typed).to_have_text(MARKDOWN_INPUT)
+    assert typed.locator("a, strong, b, .katex").count() == 0, "typed Markdown is not rendered"
+    box = page.get_by_test_id("stChatInputTextArea").bounding_box()
+    assert box and box["y"] + box["height"] <= PHONE["height"], "the question box stays on screen"
+    assert not overflows_horizontally(page)
+    screenshot(page, "phone-conversation")
+    assert dialogs == []
+
+
+def test_two_patients_at_once_keep_separate_conversations(browser, app_url):
+    first = open_chat(browser, app_url, DESKTOP, [])
+    second = open_chat(browser, app_url, PHONE, [])
+    send(first, "Why are they striking?")
+    send(second, "Where are the picket lines?")
+    wait_for_answers(first, 1)
+    wait_for_answers(second, 1)
+    expect(messages(first, "User")).to_have_text(["Why are they striking?"])
+    expect(messages(second, "User")).to_have_text(["Where are the picket lines?"])
+    send(first, "How many workers are on strike?")
+    wait_for_answers(first, 2)
+    expect(messages(first, "User")).to_have_count(2)
+    expect(messages(second, "User")).to_have_text(["Where are the picket lines?"])
