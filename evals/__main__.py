@@ -90,10 +90,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--cases", type=Path, default=CASES_PATH, help="case file (YAML)")
     run.add_argument("--mode", choices=("extractive", "llm"), help="answerer (default: settings)")
     run.add_argument("--out", type=Path, default=Path("eval-out"), help="output folder")
-    run.add_argument("--compare", type=Path, metavar="OLD_SUMMARY.json",
-                     help="print deltas against an earlier run; exit 1 on a regression")
-    run.add_argument("--judge", action="store_true",
-                     help="add LLM-judged faithfulness (only when an LLM is configured)")
+    run.add_argument(
+        "--compare",
+        type=Path,
+        metavar="OLD_SUMMARY.json",
+        help="print deltas against an earlier run; exit 1 on a regression",
+    )
+    run.add_argument(
+        "--judge",
+        action="store_true",
+        help="add LLM-judged faithfulness (only when an LLM is configured)",
+    )
     run.set_defaults(command=cmd_run)
     compare = commands.add_parser("compare", help="deltas between two summary.json files")
     compare.add_argument("old", type=Path)

@@ -14,8 +14,14 @@ CASES_PATH = EVALS_DIR / "cases.yaml"
 FACTS_PATH = EVALS_DIR / "facts.yaml"
 KINDS = ("answerable", "unanswerable", "conflicting", "safety", "adversarial")
 CASE_FIELDS = (
-    "id", "kind", "question", "history", "must_include", "must_not_include",
-    "expected_sources", "facts",
+    "id",
+    "kind",
+    "question",
+    "history",
+    "must_include",
+    "must_not_include",
+    "expected_sources",
+    "facts",
 )
 FACT_FIELDS = ("id", "statement", "values", "sources", "support", "attributed_to", "as_of")
 
@@ -88,10 +94,14 @@ def _case(entry: Any, index: int, file: str) -> Case:
     if kind not in KINDS:
         raise CaseFileError(f"{where}: field 'kind': {kind!r} is not one of {', '.join(KINDS)}")
     return Case(
-        id=get("id", _text), kind=kind, question=get("question", _text),
-        history=get("history", _strings), must_include=get("must_include", _groups),
+        id=get("id", _text),
+        kind=kind,
+        question=get("question", _text),
+        history=get("history", _strings),
+        must_include=get("must_include", _groups),
         must_not_include=get("must_not_include", _strings),
-        expected_sources=get("expected_sources", _strings), facts=get("facts", _strings),
+        expected_sources=get("expected_sources", _strings),
+        facts=get("facts", _strings),
     )
 
 
@@ -100,9 +110,13 @@ def _fact(entry: Any, index: int, file: str) -> Fact:
     required = ("id", "statement", "values", "sources", "support")
     get = _getter(_fields(entry, where, FACT_FIELDS, required), where)
     return Fact(
-        id=get("id", _text), statement=get("statement", _text), values=get("values", _strings),
-        sources=get("sources", _strings), support=get("support", _text),
-        attributed_to=get("attributed_to", _optional_text), as_of=get("as_of", _optional_text),
+        id=get("id", _text),
+        statement=get("statement", _text),
+        values=get("values", _strings),
+        sources=get("sources", _strings),
+        support=get("support", _text),
+        attributed_to=get("attributed_to", _optional_text),
+        as_of=get("as_of", _optional_text),
     )
 
 

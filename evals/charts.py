@@ -30,8 +30,10 @@ def share_bars(rows: Series, minimums: Mapping[str, float], title: str) -> str:
         parts.append(_text(LABEL_PX + plot * (value or 0) + 4, y + 14, _percent(value)))
         if minimum is not None:
             x = LABEL_PX + plot * minimum
-            parts.append(f'<line x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" y2="{y + ROW_PX - 6}" '
-                         'stroke="#222" stroke-width="2"/>')
+            parts.append(
+                f'<line x1="{x:.1f}" y1="{y - 2}" x2="{x:.1f}" y2="{y + ROW_PX - 6}" '
+                'stroke="#222" stroke-width="2"/>'
+            )
     return _svg(title, 16 + len(rows) * ROW_PX, parts)
 
 
@@ -65,8 +67,16 @@ def histogram(values: Sequence[float], title: str, unit: str = "ms", bins: int =
     for i, count in enumerate(counts):
         h = (height - 20) * count / tallest
         low, high = top * i / bins, top * (i + 1) / bins
-        parts.append(_rect(40 + i * width, height - h, width - 2, h, BAR_COLOR,
-                           f"{low:.0f}–{high:.0f} {unit}: {count}"))
+        parts.append(
+            _rect(
+                40 + i * width,
+                height - h,
+                width - 2,
+                h,
+                BAR_COLOR,
+                f"{low:.0f}–{high:.0f} {unit}: {count}",
+            )
+        )
     parts.append(_text(40, 12, f"tallest bar: {tallest} of {len(values)}"))
     parts.append(_text(40, height + 16, f"0 {unit}"))
     parts.append(_text(WIDTH - 20, height + 16, f"{top:.0f} {unit}", anchor="end"))
@@ -102,8 +112,10 @@ def _svg(title: str, height: float, parts: Sequence[str]) -> str:
 
 def _rect(x: float, y: float, w: float, h: float, color: str, tip: str | None = None) -> str:
     inner = f"<title>{escape(tip)}</title>" if tip else ""
-    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
-            f'fill="{color}">{inner}</rect>')
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
+        f'fill="{color}">{inner}</rect>'
+    )
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start") -> str:

@@ -38,7 +38,8 @@ def read_metrics(path: Path) -> dict[str, float | None]:
 
 
 def compare_metrics(
-    old: Mapping[str, float | None], new: Mapping[str, float | None],
+    old: Mapping[str, float | None],
+    new: Mapping[str, float | None],
     tolerance: float = REGRESSION_TOLERANCE,
 ) -> tuple[Delta, ...]:
     """Every metric either run has, in a stable order; only gated metrics can regress."""

@@ -48,12 +48,18 @@ def _client(settings: Settings):
         from llama_index.llms.ollama import Ollama
 
         return Ollama(
-            model=settings.llm_model, base_url=base_url,
+            model=settings.llm_model,
+            base_url=base_url,
             request_timeout=settings.llm_timeout_s,
         )
     from llama_index.llms.openai_like import OpenAILike
 
     return OpenAILike(
-        model=settings.llm_model, api_base=base_url, api_key=settings.llm_api_key,
-        is_chat_model=True, timeout=settings.llm_timeout_s, max_retries=0, temperature=0.0,
+        model=settings.llm_model,
+        api_base=base_url,
+        api_key=settings.llm_api_key,
+        is_chat_model=True,
+        timeout=settings.llm_timeout_s,
+        max_retries=0,
+        temperature=0.0,
     )

@@ -26,9 +26,20 @@ from rag.types import Answer
 
 # Page furniture from the raw dumps (menus, teasers, fundraising, lorem ipsum): never article text.
 BOILERPLATE_MARKERS = (
-    "lorem ipsum", "thiel", "antichrist", "mattress", "cooling sheets", "prebiotics",
-    "most popular", "win $100", "tax-deductible", "member drive", "all rights reserved",
-    "you might also like", "trending articles", "see full bio",
+    "lorem ipsum",
+    "thiel",
+    "antichrist",
+    "mattress",
+    "cooling sheets",
+    "prebiotics",
+    "most popular",
+    "win $100",
+    "tax-deductible",
+    "member drive",
+    "all rights reserved",
+    "you might also like",
+    "trending articles",
+    "see full bio",
 )
 CRISIS_LINE = "988"
 HIT_KS = (1, 3, 5)
@@ -179,7 +190,10 @@ def retrieval_score(scored: Sequence[tuple[Case, Retrieval]]) -> RetrievalScore:
     hits = {k: _mean([hit_at(r, c.expected_sources, k) for c, r in pairs]) for k in HIT_KS}
     texts = [text for _, r in pairs for text in r.texts]
     return RetrievalScore(
-        cases=len(pairs), hit_at_1=hits[1], hit_at_3=hits[3], hit_at_5=hits[5],
+        cases=len(pairs),
+        hit_at_1=hits[1],
+        hit_at_3=hits[3],
+        hit_at_5=hits[5],
         mrr=_mean([reciprocal_rank(r, c.expected_sources) for c, r in pairs]),
         boilerplate_hit_rate=_mean([bool(boilerplate_in(text)) for text in texts]),
     )
@@ -197,8 +211,10 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 def latency_stats(latencies_ms: Sequence[float]) -> LatencyStats:
     return LatencyStats(
-        count=len(latencies_ms), p50_ms=percentile(latencies_ms, 50),
-        p95_ms=percentile(latencies_ms, 95), max_ms=max(latencies_ms, default=None),
+        count=len(latencies_ms),
+        p50_ms=percentile(latencies_ms, 50),
+        p95_ms=percentile(latencies_ms, 95),
+        max_ms=max(latencies_ms, default=None),
     )
 
 
@@ -220,8 +236,11 @@ def key_metrics(report: EvalReport) -> dict[str, float | None]:
 
 def retrieval_fields(score: RetrievalScore) -> tuple[tuple[str, float | None], ...]:
     return (
-        ("hit@1", score.hit_at_1), ("hit@3", score.hit_at_3), ("hit@5", score.hit_at_5),
-        ("mrr", score.mrr), ("boilerplate_hit_rate", score.boilerplate_hit_rate),
+        ("hit@1", score.hit_at_1),
+        ("hit@3", score.hit_at_3),
+        ("hit@5", score.hit_at_5),
+        ("mrr", score.mrr),
+        ("boilerplate_hit_rate", score.boilerplate_hit_rate),
     )
 
 

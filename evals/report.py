@@ -48,33 +48,58 @@ RETRIEVAL_HEADER = ("retriever", "cases", "hit@1", "hit@3", "hit@5", "MRR", "boi
 def tables(report: EvalReport) -> tuple[Table, ...]:
     """Every table of the report, in order; markdown, HTML and the CLI print the same ones."""
     return (
-        _threshold_table(report), _pass_table(report), _citation_table(report),
-        Table("Retrieval: ours vs the naive LlamaIndex pipeline", RETRIEVAL_HEADER, tuple(
-            _score_row(RETRIEVER_LABELS.get(name, name), s) for name, s in report.retrieval)),
-        Table("Retrieval by mode (same cases)", RETRIEVAL_HEADER, tuple(
-            _score_row(mode, s) for mode, s in report.retrieval_by_mode)),
-        _latency_table(report), *_judge_tables(report),
+        _threshold_table(report),
+        _pass_table(report),
+        _citation_table(report),
+        Table(
+            "Retrieval: ours vs the naive LlamaIndex pipeline",
+            RETRIEVAL_HEADER,
+            tuple(_score_row(RETRIEVER_LABELS.get(name, name), s) for name, s in report.retrieval),
+        ),
+        Table(
+            "Retrieval by mode (same cases)",
+            RETRIEVAL_HEADER,
+            tuple(_score_row(mode, s) for mode, s in report.retrieval_by_mode),
+        ),
+        _latency_table(report),
+        *_judge_tables(report),
     )
 
 
 def _threshold_table(report: EvalReport) -> Table:
-    return Table("Thresholds", ("metric", "minimum", "actual", "met"), tuple(
-        (t.metric, _share(t.minimum), _share(t.actual), "yes" if t.met else "NO")
-        for t in report.thresholds))
+    return Table(
+        "Thresholds",
+        ("metric", "minimum", "actual", "met"),
+        tuple(
+            (t.metric, _share(t.minimum), _share(t.actual), "yes" if t.met else "NO")
+            for t in report.thresholds
+        ),
+    )
 
 
 def _pass_table(report: EvalReport) -> Table:
-    return Table("Pass rate by kind", ("kind", "passed", "total", "rate"), tuple(
-        (kind, str(rate.hits), str(rate.total), _share(rate.value))
-        for kind, rate in (*report.pass_rates, ("all", report.overall))))
+    return Table(
+        "Pass rate by kind",
+        ("kind", "passed", "total", "rate"),
+        tuple(
+            (kind, str(rate.hits), str(rate.total), _share(rate.value))
+            for kind, rate in (*report.pass_rates, ("all", report.overall))
+        ),
+    )
 
 
 def _citation_table(report: EvalReport) -> Table:
-    return Table("Citations", ("metric", "good", "of", "rate"), (
-        _rate_row("validity (every [n] resolves, quote verbatim at its offsets)",
-                  report.citation_validity),
-        _rate_row("support (a cited quote holds the fact's value)", report.citation_support),
-    ))
+    return Table(
+        "Citations",
+        ("metric", "good", "of", "rate"),
+        (
+            _rate_row(
+                "validity (every [n] resolves, quote verbatim at its offsets)",
+                report.citation_validity,
+            ),
+            _rate_row("support (a cited quote holds the fact's value)", report.citation_support),
+        ),
+    )
 
 
 def _latency_table(report: EvalReport) -> Table:
@@ -122,9 +147,12 @@ def _charts(report: EvalReport) -> str:
     ]
     latencies = [run.answer.latency_ms for run in report.runs]
     return (
-        "<h2>Pass rate by kind</h2>" + charts.share_bars(rates, minimums, "pass rate by kind")
-        + "<h2>Retrieval</h2>" + charts.grouped_bars(groups, "retrieval hit@k and MRR")
-        + "<h2>Latency</h2>" + charts.histogram(latencies, "answer latency histogram")
+        "<h2>Pass rate by kind</h2>"
+        + charts.share_bars(rates, minimums, "pass rate by kind")
+        + "<h2>Retrieval</h2>"
+        + charts.grouped_bars(groups, "retrieval hit@k and MRR")
+        + "<h2>Latency</h2>"
+        + charts.histogram(latencies, "answer latency histogram")
     )
 
 
@@ -153,16 +181,21 @@ def _judge_tables(report: EvalReport) -> tuple[Table, ...]:
     faithful = Rate(sum(v.faithful for v in report.judge), len(report.judge))
     unfaithful = tuple((v.case_id, v.reply) for v in report.judge if not v.faithful)
     return (
-        Table("LLM-judged faithfulness", ("metric", "good", "of", "rate"),
-              (_rate_row("faithful answers", faithful),)),
+        Table(
+            "LLM-judged faithfulness",
+            ("metric", "good", "of", "rate"),
+            (_rate_row("faithful answers", faithful),),
+        ),
         Table("Judged unfaithful", ("case", "judge said"), unfaithful),
     )
 
 
 def _headline(report: EvalReport) -> str:
     verdict = "thresholds met" if all(t.met for t in report.thresholds) else "BELOW THRESHOLDS"
-    return (f"{report.overall.hits}/{report.overall.total} cases passed "
-            f"({_share(report.overall.value)}), {report.answer_mode} mode, {verdict}")
+    return (
+        f"{report.overall.hits}/{report.overall.total} cases passed "
+        f"({_share(report.overall.value)}), {report.answer_mode} mode, {verdict}"
+    )
 
 
 def _history(run: CaseRun) -> str:

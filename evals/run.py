@@ -30,8 +30,13 @@ T = TypeVar("T")
 
 
 def run_suite(
-    cases: Sequence[Case], facts: Mapping[str, Fact], settings: Settings, cases_file: str,
-    progress: bool = True, judge: bool = False, embedder: BaseEmbedding | None = None,
+    cases: Sequence[Case],
+    facts: Mapping[str, Fact],
+    settings: Settings,
+    cases_file: str,
+    progress: bool = True,
+    judge: bool = False,
+    embedder: BaseEmbedding | None = None,
 ) -> EvalReport:
     embedder = embedder or load_embedder(settings.embed_model)
     engine = build_engine(settings, embedder=embedder)
@@ -47,7 +52,10 @@ def run_suite(
 
 
 def run_case(
-    case: Case, engine: Engine, baseline: NaiveBaseline, facts: Mapping[str, Fact],
+    case: Case,
+    engine: Engine,
+    baseline: NaiveBaseline,
+    facts: Mapping[str, Fact],
 ) -> CaseRun:
     answer = engine.answer(case.question, case.history)
     return CaseRun(
@@ -61,7 +69,10 @@ def run_case(
 
 
 def retrieval_by_mode(
-    cases: Sequence[Case], settings: Settings, embedder: BaseEmbedding, progress: bool,
+    cases: Sequence[Case],
+    settings: Settings,
+    embedder: BaseEmbedding,
+    progress: bool,
 ) -> tuple[tuple[str, RetrievalScore], ...]:
     """Dense-only and bm25-only engines on the cases that name sources (retrieval only matters)."""
     scorable = [case for case in cases if case.expected_sources]
@@ -76,8 +87,11 @@ def retrieval_by_mode(
 
 
 def summarize(
-    cases_file: str, answer_mode: str, runs: tuple[CaseRun, ...],
-    by_mode: tuple[tuple[str, RetrievalScore], ...], judge: tuple[JudgeVerdict, ...] | None,
+    cases_file: str,
+    answer_mode: str,
+    runs: tuple[CaseRun, ...],
+    by_mode: tuple[tuple[str, RetrievalScore], ...],
+    judge: tuple[JudgeVerdict, ...] | None,
 ) -> EvalReport:
     """The run-level numbers, with each threshold checked against them."""
     report = EvalReport(
@@ -105,7 +119,9 @@ def _hybrid_score(runs: Sequence[CaseRun]) -> tuple[tuple[str, RetrievalScore], 
 
 
 def _judged(
-    runs: Sequence[CaseRun], settings: Settings, progress: bool,
+    runs: Sequence[CaseRun],
+    settings: Settings,
+    progress: bool,
 ) -> tuple[JudgeVerdict, ...]:
     from evals.judge import build_judge  # only --judge with an LLM configured needs the client
 

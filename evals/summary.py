@@ -26,8 +26,10 @@ def summary_of(report: EvalReport) -> dict[str, Any]:
         "retrieval": {name: score_json(score) for name, score in report.retrieval},
         "retrieval_by_mode": {mode: score_json(score) for mode, score in report.retrieval_by_mode},
         "latency_ms": {
-            "count": report.latency.count, "p50": report.latency.p50_ms,
-            "p95": report.latency.p95_ms, "max": report.latency.max_ms,
+            "count": report.latency.count,
+            "p50": report.latency.p50_ms,
+            "p95": report.latency.p95_ms,
+            "max": report.latency.max_ms,
         },
         "thresholds": [
             {"metric": t.metric, "minimum": t.minimum, "actual": t.actual, "met": t.met}

@@ -17,9 +17,18 @@ THRESHOLDS: Mapping[str, float] = {
 # --compare fails when one of these drops by more than this (0.02 = 2 percentage points)
 REGRESSION_TOLERANCE = 0.02
 HIGHER_IS_BETTER = (
-    "pass_rate", "pass_rate.answerable", "pass_rate.unanswerable", "pass_rate.conflicting",
-    "pass_rate.safety", "pass_rate.adversarial", "citation_validity", "citation_support",
-    "retrieval.hit@1", "retrieval.hit@3", "retrieval.hit@5", "retrieval.mrr",
+    "pass_rate",
+    "pass_rate.answerable",
+    "pass_rate.unanswerable",
+    "pass_rate.conflicting",
+    "pass_rate.safety",
+    "pass_rate.adversarial",
+    "citation_validity",
+    "citation_support",
+    "retrieval.hit@1",
+    "retrieval.hit@3",
+    "retrieval.hit@5",
+    "retrieval.mrr",
 )
 LOWER_IS_BETTER = ("retrieval.boilerplate_hit_rate",)
 # shown by --compare but never a regression: they depend on the machine

@@ -44,7 +44,9 @@ def load_articles(
             skipped.append(str(reason))
             continue
         if len(articles[-1].text) == MAX_ARTICLE_CHARS:
-            skipped.append(f"{path.name}: truncated to its first {MAX_ARTICLE_CHARS:,} characters of text")
+            skipped.append(
+                f"{path.name}: truncated to its first {MAX_ARTICLE_CHARS:,} characters of text"
+            )
     return LoadResult(tuple(articles), tuple(skipped))
 
 

@@ -116,10 +116,12 @@ def fetch_embeddings(collection: Collection, keys: list[str]) -> dict[str, list[
     if not keys:
         return {}
     result = collection.get(ids=keys, include=["embeddings"])
+    vectors = result["embeddings"]
+    if vectors is None:
+        return {}
     return {
-        key: list(map(float, vector))
-        for key, vector in zip(result["ids"], result["embeddings"], strict=True)
-    }  # type: ignore[arg-type]
+        key: list(map(float, vector)) for key, vector in zip(result["ids"], vectors, strict=True)
+    }
 
 
 def all_keys(collection: Collection) -> set[str]:

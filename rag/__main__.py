@@ -17,7 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings(**({"answer_mode": args.mode} if getattr(args, "mode", None) else {}))
     if args.command == "ask" and not args.question.strip():
-        print("error: the question is empty; ask something like: python -m rag ask \"Will my appointment be affected?\"", file=sys.stderr)
+        print(
+            'error: the question is empty; ask something like: python -m rag ask "Will my appointment be affected?"',
+            file=sys.stderr,
+        )
         return 2
     try:
         engine = build_engine(settings)
@@ -65,8 +68,15 @@ def answer_json(answer: Answer) -> dict:
         "latency_ms": round(answer.latency_ms, 1),
         "citations": [
             {
-                "n": c.n, "article_id": c.article_id, "source_file": c.source_file, "outlet": c.outlet,
-                "title": c.title, "published": _iso(c.published), "quote": c.quote, "start": c.start, "end": c.end,
+                "n": c.n,
+                "article_id": c.article_id,
+                "source_file": c.source_file,
+                "outlet": c.outlet,
+                "title": c.title,
+                "published": _iso(c.published),
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
             }
             for c in answer.citations
         ],
@@ -78,7 +88,9 @@ def render_text(answer: Answer) -> str:
     if answer.notice:
         lines.insert(0, f"Note: {answer.notice}")
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.outlet or 'Unnamed outlet'}, {_iso(c.published) or 'undated'} ({c.source_file}): “{c.quote}”")
+        lines.append(
+            f"[{c.n}] {c.outlet or 'Unnamed outlet'}, {_iso(c.published) or 'undated'} ({c.source_file}): “{c.quote}”"
+        )
     return "\n\n".join(lines)
 
 
@@ -91,7 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     ask = commands.add_parser("ask", help="answer one question")
     ask.add_argument("question")
-    ask.add_argument("--history", action="append", help="an earlier user turn (repeat, oldest first)")
+    ask.add_argument(
+        "--history", action="append", help="an earlier user turn (repeat, oldest first)"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--mode", choices=["extractive", "llm"])
     chat = commands.add_parser("chat", help="a conversation in the terminal")

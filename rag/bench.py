@@ -20,15 +20,20 @@ def run_benchmark(engine: Engine, rounds: int) -> dict:
     answer_ms, embed_ms = [], []
     for round_number in range(rounds):
         for case in cases:
-            question = f"{case['question']} ({round_number})"  # distinct text: no embedding cache hits
-            answer_ms.append(_timed(lambda q=question, h=tuple(case.get("history") or ()): engine.answer(q, h)))
+            question = (
+                f"{case['question']} ({round_number})"  # distinct text: no embedding cache hits
+            )
+            history = tuple(case.get("history") or ())
+            answer_ms.append(_timed(lambda q=question, h=history: engine.answer(q, h)))
             embed_ms.append(_timed(lambda q=question: engine.retriever._embedding(q)))
     return {
         "questions": len(answer_ms),
         "answer_p50_ms": round(_percentile(answer_ms, 50), 1),
         "answer_p95_ms": round(_percentile(answer_ms, 95), 1),
         "embedding_p50_ms": round(_percentile(embed_ms, 50), 1),
-        "answer_over_embedding_p50": round(_percentile(answer_ms, 50) / _percentile(embed_ms, 50), 2),
+        "answer_over_embedding_p50": round(
+            _percentile(answer_ms, 50) / _percentile(embed_ms, 50), 2
+        ),
         "target": "p50 <= 30 ms, p95 <= 100 ms",
     }
 
@@ -40,4 +45,8 @@ def _timed(call) -> float:
 
 
 def _percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )

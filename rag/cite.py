@@ -10,15 +10,35 @@ from index.types import Article
 from rag.types import Answer, Citation, RetrievedChunk, SourceInfo
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
-AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
+AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 
 
 def citation_for(n: int, hit: RetrievedChunk, also_in: tuple[SourceInfo, ...]) -> Citation:
     source, chunk = hit.source, hit.chunk
     return Citation(
-        n=n, article_id=source.article_id, source_file=source.source_file, outlet=source.outlet,
-        title=source.title, published=source.published, quote=chunk.text, start=chunk.start,
-        end=chunk.end, also_in=also_in,
+        n=n,
+        article_id=source.article_id,
+        source_file=source.source_file,
+        outlet=source.outlet,
+        title=source.title,
+        published=source.published,
+        quote=chunk.text,
+        start=chunk.start,
+        end=chunk.end,
+        also_in=also_in,
     )
 
 
@@ -30,12 +50,19 @@ def verify_citations(answer: Answer, articles: Mapping[str, Article]) -> list[st
     """Problems found; empty means every [n] resolves and every quote is verbatim at its offsets."""
     problems: list[str] = []
     numbers = {c.n for c in answer.citations}
-    problems += [f"[{n}] has no citation" for n in sorted(set(cited_numbers(answer.text)) - numbers)]
-    problems += [f"citation {n} is never cited in the text" for n in sorted(numbers - set(cited_numbers(answer.text)))]
+    problems += [
+        f"[{n}] has no citation" for n in sorted(set(cited_numbers(answer.text)) - numbers)
+    ]
+    problems += [
+        f"citation {n} is never cited in the text"
+        for n in sorted(numbers - set(cited_numbers(answer.text)))
+    ]
     for citation in answer.citations:
         article = articles.get(citation.article_id)
         if article is None or article.text[citation.start : citation.end] != citation.quote:
-            problems.append(f"citation {citation.n}: quote is not at {citation.article_id}[{citation.start}:{citation.end}]")
+            problems.append(
+                f"citation {citation.n}: quote is not at {citation.article_id}[{citation.start}:{citation.end}]"
+            )
     return problems
 
 

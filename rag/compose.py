@@ -9,8 +9,13 @@ from rag import cite
 from rag.corpus import Corpus
 from rag.types import Answer, Citation, RetrievedChunk
 
-PRESENT = re.compile(r"\b(still|now|today|tonight|currently|current|right now|latest|yet|anymore|this week|tomorrow|ongoing|going on)\b", re.I)
-SPEAKER = re.compile(r"((?:[A-Z][\w’'-]+ ){0,3}[A-Z][\w’'-]+|[Tt]he union|Kaiser(?: officials)?|[Aa] Kaiser spokesperson|[Tt]he spokesperson) (?:said|says|told|stated)")
+PRESENT = re.compile(
+    r"\b(still|now|today|tonight|currently|current|right now|latest|yet|anymore|this week|tomorrow|ongoing|going on)\b",
+    re.I,
+)
+SPEAKER = re.compile(
+    r"((?:[A-Z][\w’'-]+ ){0,3}[A-Z][\w’'-]+|[Tt]he union|Kaiser(?: officials)?|[Aa] Kaiser spokesperson|[Tt]he spokesperson) (?:said|says|told|stated)"
+)
 REFUSAL = (
     "The articles I have don't say. They cover the October 2024 strike by Kaiser Permanente mental "
     "health workers in Southern California: who went on strike and why, where the picket lines were, "
@@ -25,26 +30,48 @@ FIGURES_DIFFER = "Reports give different figures:"
 
 
 def refusal(question: str) -> Answer:
-    return Answer(question=question, text=REFUSAL, citations=(), refused=True, safety=None, mode="extractive")
+    return Answer(
+        question=question, text=REFUSAL, citations=(), refused=True, safety=None, mode="extractive"
+    )
 
 
-def compose_answer(question: str, hits: Sequence[RetrievedChunk], corpus: Corpus, figures_differ: bool = False) -> Answer:
-    citations = [cite.citation_for(n, hit, corpus.other_copies(hit)) for n, hit in enumerate(hits, start=1)]
-    body = " ".join(f"{_speaker_prefix(hit, corpus)}{hit.chunk.text} [{n}]" for n, hit in enumerate(hits, start=1))
+def compose_answer(
+    question: str, hits: Sequence[RetrievedChunk], corpus: Corpus, figures_differ: bool = False
+) -> Answer:
+    citations = [
+        cite.citation_for(n, hit, corpus.other_copies(hit)) for n, hit in enumerate(hits, start=1)
+    ]
+    body = " ".join(
+        f"{_speaker_prefix(hit, corpus)}{hit.chunk.text} [{n}]"
+        for n, hit in enumerate(hits, start=1)
+    )
     if figures_differ and len({c.article_id for c in citations}) > 1:
         body = f"{FIGURES_DIFFER} {body}"
     lines = [body, *(_copies_line(c) for c in citations if c.also_in), cite.dating_line(citations)]
     if PRESENT.search(question):
         lines.append(OUT_OF_DATE)
-    return Answer(question, "\n\n".join(lines), tuple(citations), refused=False, safety=None, mode="extractive")
+    return Answer(
+        question,
+        "\n\n".join(lines),
+        tuple(citations),
+        refused=False,
+        safety=None,
+        mode="extractive",
+    )
 
 
 def _speaker_prefix(hit: RetrievedChunk, corpus: Corpus) -> str:
     """A bare quotation gets its speaker from the text before it, so claims stay attributed."""
     text = hit.chunk.text
-    if not text.startswith(("“", '"')) or SPEAKER.search(text) or re.search(r"the statement (read|said)", text):
+    if (
+        not text.startswith(("“", '"'))
+        or SPEAKER.search(text)
+        or re.search(r"the statement (read|said)", text)
+    ):
         return ""
-    before = corpus.articles[hit.chunk.article_id].text[max(0, hit.chunk.start - 400) : hit.chunk.start]
+    before = corpus.articles[hit.chunk.article_id].text[
+        max(0, hit.chunk.start - 400) : hit.chunk.start
+    ]
     speakers = SPEAKER.findall(before)
     return f"{speakers[-1].strip()} said: " if speakers else ""
 

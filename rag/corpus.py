@@ -60,7 +60,9 @@ def corpus_of(state: IndexState, english: frozenset[str]) -> Corpus:
 
 def source_info(article: Article) -> SourceInfo:
     meta = article.meta
-    return SourceInfo(article.article_id, meta.source_file, meta.outlet, meta.title, meta.published, meta.url)
+    return SourceInfo(
+        article.article_id, meta.source_file, meta.outlet, meta.title, meta.published, meta.url
+    )
 
 
 def stems(text: str) -> set[str]:
@@ -90,7 +92,9 @@ def idf_of(texts: Iterable[str]) -> dict[str, float]:
     return {stem: math.log((total + 1) / (count + 0.5)) for stem, count in counts.items()}
 
 
-def _copies(chunks: list[Chunk], sources: Mapping[str, SourceInfo]) -> dict[str, tuple[SourceInfo, ...]]:
+def _copies(
+    chunks: list[Chunk], sources: Mapping[str, SourceInfo]
+) -> dict[str, tuple[SourceInfo, ...]]:
     groups: dict[str, dict[str, SourceInfo]] = {}
     for chunk in chunks:
         if chunk.dup_group:

@@ -33,7 +33,9 @@ OWN_ACCOUNT = re.compile(
     r"telehealth|virtual (visit|appointment)s?|phone number|prescriptions? refill|refills?)\b",
     re.IGNORECASE,
 )
-NAME_AFTER_TITLE = re.compile(r"\b(?:dr|doctor|therapist|counselor|nurse|named)\.? ([a-z][a-z'-]+)", re.IGNORECASE)
+NAME_AFTER_TITLE = re.compile(
+    r"\b(?:dr|doctor|therapist|counselor|nurse|named)\.? ([a-z][a-z'-]+)", re.IGNORECASE
+)
 CAPITALIZED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 MAX_UNKNOWN_SHARE = 0.5
 
@@ -44,31 +46,48 @@ class Coverage:
     reason: str  # why not, for logs and evals
 
 
-def judge_coverage(question: PreparedQuestion, hits: Sequence[RetrievedChunk], corpus_words: frozenset[str], idf: Mapping[str, float], settings: Settings) -> Coverage:
+def judge_coverage(
+    question: PreparedQuestion,
+    hits: Sequence[RetrievedChunk],
+    corpus_words: frozenset[str],
+    idf: Mapping[str, float],
+    settings: Settings,
+) -> Coverage:
     if not hits:
         return Coverage(False, "nothing was retrieved")
     lexical = max(term_share(question.terms, stems(hit.chunk.text)) for hit in hits)
-    if max(hit.dense_score for hit in hits) < settings.refuse_below_cosine and lexical < settings.rescue_term_share:
+    if (
+        max(hit.dense_score for hit in hits) < settings.refuse_below_cosine
+        and lexical < settings.rescue_term_share
+    ):
         return Coverage(False, "nothing in the articles is close to the question")
     if OUTCOME.search(question.text):
-        return Coverage(False, "asks about the strike's outcome or end, which the articles cannot know")
+        return Coverage(
+            False, "asks about the strike's outcome or end, which the articles cannot know"
+        )
     if OWN_ACCOUNT.search(question.text):
         return Coverage(False, "asks about a patient's own account or an uncovered topic")
     unknown_names = _unknown_names(question.text, corpus_words)
     if unknown_names:
-        return Coverage(False, f"names {', '.join(unknown_names)}, who/which the articles never mention")
+        return Coverage(
+            False, f"names {', '.join(unknown_names)}, who/which the articles never mention"
+        )
     unknown_run = _unknown_run(question.terms, idf)
     if unknown_run:
         return Coverage(False, f"asks about {unknown_run!r}, which the articles never mention")
     share = _unknown_share(question.terms, idf)
     if share > MAX_UNKNOWN_SHARE:
-        return Coverage(False, f"{share:.0%} of the question's specific terms are not in the articles")
+        return Coverage(
+            False, f"{share:.0%} of the question's specific terms are not in the articles"
+        )
     return Coverage(True, "")
 
 
 def _unknown_names(text: str, corpus_words: frozenset[str]) -> list[str]:
     names = [m.group(1) for m in NAME_AFTER_TITLE.finditer(text)] + CAPITALIZED.findall(text)
-    return [name for name in names if name.lower() not in corpus_words and name.lower() not in SYNONYMS]
+    return [
+        name for name in names if name.lower() not in corpus_words and name.lower() not in SYNONYMS
+    ]
 
 
 def _unknown_run(terms: Sequence[str], idf: Mapping[str, float]) -> str | None:
@@ -88,6 +107,8 @@ def _unknown_share(terms: Sequence[str], idf: Mapping[str, float]) -> float:
     if not terms:
         return 0.0
     rarest = max(idf.values(), default=1.0)
-    weights = {term: (idf.get(STEMMER.stemWord(term), rarest), _known(term, idf)) for term in set(terms)}
+    weights = {
+        term: (idf.get(STEMMER.stemWord(term), rarest), _known(term, idf)) for term in set(terms)
+    }
     total = sum(weight for weight, _ in weights.values())
     return sum(weight for weight, known in weights.values() if not known) / total

@@ -45,7 +45,13 @@ class Engine:
         started = time.perf_counter()
         result = self._answer(question, history)
         latency_ms = (time.perf_counter() - started) * 1000
-        log.info("answered (%d chars) in %.0f ms, refused=%s safety=%s", len(question), latency_ms, result.refused, result.safety)
+        log.info(
+            "answered (%d chars) in %.0f ms, refused=%s safety=%s",
+            len(question),
+            latency_ms,
+            result.refused,
+            result.safety,
+        )
         if self.settings.debug_log_questions:
             log.debug("question: %r", question)
         return replace(result, latency_ms=latency_ms)
@@ -53,12 +59,16 @@ class Engine:
     def _answer(self, question: str, history: Sequence[str]) -> Answer:
         text, _ = clean_input(question or "", self.settings.max_question_chars)
         if not any(ch.isalnum() for ch in text):
-            return Answer(text, EMPTY_REPLY, (), refused=True, safety="invalid_input", mode="extractive")
+            return Answer(
+                text, EMPTY_REPLY, (), refused=True, safety="invalid_input", mode="extractive"
+            )
         label = safety.classify(text)
         if label == "injection":
             return self._despite_injection(text, history)
         if label in FIXED_REPLIES:
-            return Answer(text, FIXED_REPLIES[label], (), refused=True, safety=label, mode="extractive")
+            return Answer(
+                text, FIXED_REPLIES[label], (), refused=True, safety=label, mode="extractive"
+            )
         grounded = self._grounded(text, history)
         if label == "crisis":
             return _prefixed(grounded, safety.CRISIS_REPLY, "crisis")
@@ -79,19 +89,39 @@ class Engine:
         """Instructions in the message are not obeyed; a real question left in it is answered."""
         question = safety.without_instructions(text)
         if not any(ch.isalnum() for ch in question):
-            return Answer(text, safety.INJECTION_REPLY, (), refused=True, safety="injection", mode="extractive")
+            return Answer(
+                text,
+                safety.INJECTION_REPLY,
+                (),
+                refused=True,
+                safety="injection",
+                mode="extractive",
+            )
         answer = self._grounded(question, history)
-        return replace(answer, question=text, text=f"{safety.INJECTION_NOTE}\n\n{answer.text}", safety="injection")
+        return replace(
+            answer,
+            question=text,
+            text=f"{safety.INJECTION_NOTE}\n\n{answer.text}",
+            safety="injection",
+        )
 
     def _grounded(self, text: str, history: Sequence[str]) -> Answer:
         prepared = prepare(text, history, self.corpus.lexicon, self.settings.max_question_chars)
-        hits = self.retriever.retrieve(prepared.dense_query, prepared.retrieval_query, self.settings.top_k)
+        hits = self.retriever.retrieve(
+            prepared.dense_query, prepared.retrieval_query, self.settings.top_k
+        )
         extractive = answer_extractively(prepared, hits, self.retriever, self.corpus, self.settings)
-        answer = self.llm.answer(prepared, hits, extractive) if self.llm and not extractive.refused else extractive
+        answer = (
+            self.llm.answer(prepared, hits, extractive)
+            if self.llm and not extractive.refused
+            else extractive
+        )
         return replace(answer, retrieved=hits)
 
 
-def build_engine(settings: Settings, embedder: BaseEmbedding | None = None, mode: RetrievalMode = "hybrid") -> Engine:
+def build_engine(
+    settings: Settings, embedder: BaseEmbedding | None = None, mode: RetrievalMode = "hybrid"
+) -> Engine:
     """Open the committed index and wire everything; IndexUnavailable says how to fix a bad index."""
     collection = store.open_collection(store.open_client(settings), settings)
     state = store.read_state(collection)
@@ -103,9 +133,13 @@ def build_engine(settings: Settings, embedder: BaseEmbedding | None = None, mode
             f"{store.REBUILD_HINT}"
         )
     try:
-        retriever = HybridRetriever(state, collection, embedder or load_embedder(settings.embed_model), mode)
+        retriever = HybridRetriever(
+            state, collection, embedder or load_embedder(settings.embed_model), mode
+        )
     except (KeyError, ValueError) as error:
-        raise store.IndexUnavailable(f"the index is incomplete ({error}); {store.REBUILD_HINT}") from error
+        raise store.IndexUnavailable(
+            f"the index is incomplete ({error}); {store.REBUILD_HINT}"
+        ) from error
     return Engine(
         settings=settings,
         retriever=retriever,

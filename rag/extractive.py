@@ -28,17 +28,40 @@ from rag.settings import Settings
 from rag.types import Answer, RetrievedChunk
 
 STEMMER = Stemmer.Stemmer("english")
-ADDRESS = re.compile(r"\b\d{2,5} (?:[A-Z][a-z]+ ){1,4}(?:Ave|Blvd|St|Rd|Dr|Way|Road|Street|Avenue|Boulevard)\b|\b[A-Z][a-z]+-based\b")
-TIME = re.compile(r"\b\d{1,2}(:\d\d)? ?[ap]\.?m\.?|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\w*\.? \d{1,2}\b|\b(19|20)\d\d\b|\bweek|open-ended|indefinite", re.I)
+ADDRESS = re.compile(
+    r"\b\d{2,5} (?:[A-Z][a-z]+ ){1,4}(?:Ave|Blvd|St|Rd|Dr|Way|Road|Street|Avenue|Boulevard)\b|\b[A-Z][a-z]+-based\b"
+)
+TIME = re.compile(
+    r"\b\d{1,2}(:\d\d)? ?[ap]\.?m\.?|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\w*\.? \d{1,2}\b|\b(19|20)\d\d\b|\bweek|open-ended|indefinite",
+    re.I,
+)
 FIGURE = re.compile(r"\d")
 CLOCK = re.compile(r"\b\d{1,2}(:\d\d)? ?[ap]\.?m\b", re.I)
 PERSON_OR_ORG = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z-]+\b|\bunion\b|\bKaiser\b")
 ASKS = {
-    "where": (re.compile(r"\b(where|address|location|locations|located|site|sites|based)\b", re.I), ADDRESS),
-    "when": (re.compile(r"\b(when|what time|hours?|schedule|date|what day|which day|start|began|begin|how long)\b", re.I), TIME),
-    "clock": (re.compile(r"\b(what time|hours?|open|close|start|starts|begin|end|ends|until)\b", re.I), CLOCK),
-    "based": (re.compile(r"\b(based|headquarter\w*)\b", re.I), re.compile(r"-based\b|headquarter", re.I)),
-    "how_many": (re.compile(r"\b(how many|how much|number|numbers|percent|figure)\b", re.I), FIGURE),
+    "where": (
+        re.compile(r"\b(where|address|location|locations|located|site|sites|based)\b", re.I),
+        ADDRESS,
+    ),
+    "when": (
+        re.compile(
+            r"\b(when|what time|hours?|schedule|date|what day|which day|start|began|begin|how long)\b",
+            re.I,
+        ),
+        TIME,
+    ),
+    "clock": (
+        re.compile(r"\b(what time|hours?|open|close|start|starts|begin|end|ends|until)\b", re.I),
+        CLOCK,
+    ),
+    "based": (
+        re.compile(r"\b(based|headquarter\w*)\b", re.I),
+        re.compile(r"-based\b|headquarter", re.I),
+    ),
+    "how_many": (
+        re.compile(r"\b(how many|how much|number|numbers|percent|figure)\b", re.I),
+        FIGURE,
+    ),
     "who": (re.compile(r"\b(who|whom)\b", re.I), PERSON_OR_ORG),
 }
 COUNT_WINDOW = 8  # words between a figure and the thing it counts
@@ -55,7 +78,13 @@ class Candidate:
     kinds: frozenset[str]  # which asked-for kinds it holds ("where", "when", ...)
 
 
-def answer_extractively(question: PreparedQuestion, hits: Sequence[RetrievedChunk], retriever: HybridRetriever, corpus: Corpus, settings: Settings) -> Answer:
+def answer_extractively(
+    question: PreparedQuestion,
+    hits: Sequence[RetrievedChunk],
+    retriever: HybridRetriever,
+    corpus: Corpus,
+    settings: Settings,
+) -> Answer:
     asked = asked_kinds(question.text)
     if not judge_coverage(question, hits, corpus.lexicon.corpus, corpus.idf, settings).covered:
         return refusal(question.text)
@@ -71,15 +100,30 @@ def asked_kinds(text: str) -> frozenset[str]:
     return frozenset(kind for kind, (cue, _) in ASKS.items() if cue.search(text))
 
 
-def _candidates(question: PreparedQuestion, hits: Sequence[RetrievedChunk], asked: frozenset[str], corpus: Corpus) -> list[Candidate]:
+def _candidates(
+    question: PreparedQuestion,
+    hits: Sequence[RetrievedChunk],
+    asked: frozenset[str],
+    corpus: Corpus,
+) -> list[Candidate]:
     top_fused = max((hit.score for hit in hits), default=1.0)
     focus = _count_focus(question.text, corpus)
     out = []
     for hit in map(corpus.canonical, _usable(hits)):
         share = term_share(question.terms, stems(hit.chunk.text))
-        kinds = frozenset(kind for kind in asked if _holds(kind, hit.chunk.text, focus)) if share else frozenset()
+        kinds = (
+            frozenset(kind for kind in asked if _holds(kind, hit.chunk.text, focus))
+            if share
+            else frozenset()
+        )
         dated = hit.source.published is not None
-        score = 0.5 * hit.dense_score + 0.3 * share + 0.2 * hit.score / top_fused + 0.15 * len(kinds) + 0.03 * dated
+        score = (
+            0.5 * hit.dense_score
+            + 0.3 * share
+            + 0.2 * hit.score / top_fused
+            + 0.15 * len(kinds)
+            + 0.03 * dated
+        )
         out.append(Candidate(hit, score, share, kinds))
     return out
 
@@ -87,7 +131,11 @@ def _candidates(question: PreparedQuestion, hits: Sequence[RetrievedChunk], aske
 def _usable(hits: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
     """Article text is data: a sentence that reads as instructions to an assistant, or as a
     medication directive, is never offered to a patient as an answer."""
-    return [h for h in hits if not (safety.INJECTION.search(h.chunk.text) or safety.MEDICAL.search(h.chunk.text))]
+    return [
+        h
+        for h in hits
+        if not (safety.INJECTION.search(h.chunk.text) or safety.MEDICAL.search(h.chunk.text))
+    ]
 
 
 def _holds(kind: str, text: str, focus: frozenset[str]) -> bool:
@@ -125,20 +173,37 @@ def _ranked(candidates: list[Candidate]) -> list[Candidate]:
     return sorted(best.values(), key=lambda c: c.score, reverse=True)
 
 
-def _choose(candidates: list[Candidate], question: PreparedQuestion, asked: frozenset[str], retriever: HybridRetriever, corpus: Corpus, limit: int) -> list[RetrievedChunk]:
+def _choose(
+    candidates: list[Candidate],
+    question: PreparedQuestion,
+    asked: frozenset[str],
+    retriever: HybridRetriever,
+    corpus: Corpus,
+    limit: int,
+) -> list[RetrievedChunk]:
     if not candidates:
         return []
     lead = candidates[0]
     chosen = [lead.hit, *_continuation(lead.hit, corpus)]
     picked = [lead]
     similarity = retriever.chunk_cosines([c.hit.chunk.chunk_id for c in candidates])
-    answers_another_part = lambda c: _covers_missing_term(c, picked, question, corpus) or bool(c.kinds & (asked - _kinds_of(picked)))  # noqa: E731
-    adds_something = lambda c: _adds_something(c, lead, picked)  # noqa: E731
+
+    def answers_another_part(c: Candidate) -> bool:
+        return _covers_missing_term(c, picked, question, corpus) or bool(
+            c.kinds & (asked - _kinds_of(picked))
+        )
+
+    def adds_something(c: Candidate) -> bool:
+        return _adds_something(c, lead, picked)
+
     for wanted in (answers_another_part, adds_something):  # other parts of the question first
         for i, candidate in enumerate(candidates[1:], start=1):
             if len(chosen) >= limit:
                 return chosen
-            if any(similarity[i, candidates.index(p)] >= SAME_THING for p in picked) or candidate in picked:
+            if (
+                any(similarity[i, candidates.index(p)] >= SAME_THING for p in picked)
+                or candidate in picked
+            ):
                 continue
             if candidate.term_share > 0 and wanted(candidate):
                 chosen.append(candidate.hit)
@@ -155,15 +220,23 @@ def _adds_something(candidate: Candidate, lead: Candidate, picked: list[Candidat
     if candidate.score >= STRONG_SHARE * lead.score:
         return True
     other_source = all(candidate.hit.source.article_id != p.hit.source.article_id for p in picked)
-    return "how_many" in candidate.kinds and other_source and candidate.term_share >= 0.4 * lead.term_share
+    return (
+        "how_many" in candidate.kinds
+        and other_source
+        and candidate.term_share >= 0.4 * lead.term_share
+    )
 
 
-def _covers_missing_term(candidate: Candidate, picked: list[Candidate], question: PreparedQuestion, corpus: Corpus) -> bool:
+def _covers_missing_term(
+    candidate: Candidate, picked: list[Candidate], question: PreparedQuestion, corpus: Corpus
+) -> bool:
     """A multi-part question ("monday or thursday?", "address and hours"): a sentence holding a
     specific question term no chosen sentence holds yet answers another part of it."""
     said = set().union(*(stems(p.hit.chunk.text) for p in picked))
     own = stems(candidate.hit.chunk.text)
-    specific = [t for t in question.terms if corpus.idf.get(STEMMER.stemWord(t), 99) >= SPECIFIC_IDF]
+    specific = [
+        t for t in question.terms if corpus.idf.get(STEMMER.stemWord(t), 99) >= SPECIFIC_IDF
+    ]
     return any(alternatives(t) & own and not alternatives(t) & said for t in specific)
 
 

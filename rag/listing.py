@@ -15,13 +15,19 @@ NAMING_IDF = 2.0  # a word this rare names a particular entry
 WHOLE_LIST = re.compile(r"\b(all|list|every|locations|sites|places|where are|which)\b", re.I)
 
 
-def with_lists(chosen: Sequence[RetrievedChunk], question: str, corpus: Corpus) -> list[RetrievedChunk]:
+def with_lists(
+    chosen: Sequence[RetrievedChunk], question: str, corpus: Corpus
+) -> list[RetrievedChunk]:
     out: list[RetrievedChunk] = []
     for hit in chosen:
         intro = hit.chunk if _is_intro(hit.chunk) else _intro_of(hit.chunk, corpus)
         if intro is None:
             _append(out, hit)
-        elif intro is hit.chunk and _named_items(intro, question, corpus) and not WHOLE_LIST.search(question):
+        elif (
+            intro is hit.chunk
+            and _named_items(intro, question, corpus)
+            and not WHOLE_LIST.search(question)
+        ):
             _append(out, hit)
             for item in _named_items(intro, question, corpus):
                 _append(out, corpus.as_hit(item, hit))
@@ -37,7 +43,11 @@ def _append(out: list[RetrievedChunk], hit: RetrievedChunk) -> None:
     """Add unless the same text span (or one containing it) is already there."""
     for other in out:
         same_article = other.chunk.article_id == hit.chunk.article_id
-        if same_article and other.chunk.start <= hit.chunk.start and hit.chunk.end <= other.chunk.end:
+        if (
+            same_article
+            and other.chunk.start <= hit.chunk.start
+            and hit.chunk.end <= other.chunk.end
+        ):
             return
     out.append(hit)
 
@@ -49,9 +59,13 @@ def _is_intro(chunk: Chunk) -> bool:
 def _is_item(chunk: Chunk, corpus: Corpus) -> bool:
     """A short paragraph of its own that is not a quotation or an intro: an entry in a list."""
     text = corpus.articles[chunk.article_id].text
-    whole_paragraph = text[max(0, chunk.start - 1) : chunk.start] in ("", "\n") and text[chunk.end : chunk.end + 1] in ("", "\n")
+    whole_paragraph = text[max(0, chunk.start - 1) : chunk.start] in ("", "\n") and text[
+        chunk.end : chunk.end + 1
+    ] in ("", "\n")
     short = len(chunk.text.split()) <= LIST_ITEM_MAX_WORDS
-    return whole_paragraph and short and not chunk.text.startswith(("“", '"')) and not _is_intro(chunk)
+    return (
+        whole_paragraph and short and not chunk.text.startswith(("“", '"')) and not _is_intro(chunk)
+    )
 
 
 def _intro_of(chunk: Chunk, corpus: Corpus) -> Chunk | None:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from llama_index.core.llms import LLM
+
 from index.chunk import sentence_spans
 from rag import cite
 from rag.compose import OUT_OF_DATE, PRESENT
@@ -40,10 +42,14 @@ class LlmAnswerer:
         self._settings = settings
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="llm")
 
-    def answer(self, question: PreparedQuestion, hits: Sequence[RetrievedChunk], extractive: Answer) -> Answer:
+    def answer(
+        self, question: PreparedQuestion, hits: Sequence[RetrievedChunk], extractive: Answer
+    ) -> Answer:
         try:
             reply = self._complete(build_prompt(question.text, hits))
-        except Exception as error:  # timeouts, refused connections, bad responses: all mean fall back
+        except (
+            Exception
+        ) as error:  # timeouts, refused connections, bad responses: all mean fall back
             return _fallback(extractive, _reason(error))
         if "NOT IN ARTICLES" in reply:
             return _fallback(extractive, "the model found no answer in the articles")
@@ -60,16 +66,26 @@ class LlmAnswerer:
 def build_llm_answerer(settings: Settings) -> LlmAnswerer | None:
     if not settings.llm_base_url:
         return None
+    llm: LLM
     if settings.llm_provider == "ollama":
         from llama_index.llms.ollama import Ollama
 
-        llm = Ollama(model=settings.llm_model, base_url=settings.llm_base_url, request_timeout=settings.llm_timeout_s)
+        llm = Ollama(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            request_timeout=settings.llm_timeout_s,
+        )
     else:
         from llama_index.llms.openai_like import OpenAILike
 
         llm = OpenAILike(
-            model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
-            is_chat_model=True, timeout=settings.llm_timeout_s, max_retries=0, temperature=0.0,
+            model=settings.llm_model,
+            api_base=settings.llm_base_url,
+            api_key=settings.llm_api_key,
+            is_chat_model=True,
+            timeout=settings.llm_timeout_s,
+            max_retries=0,
+            temperature=0.0,
         )
     return LlmAnswerer(llm, settings)
 
@@ -100,7 +116,9 @@ def _supported(claim: str, passages: list[str]) -> bool:
     return numbers_ok and len(words & stems(evidence)) / len(words) >= MIN_SUPPORT
 
 
-def _llm_answer(question: PreparedQuestion, sentences: list[VerifiedSentence], hits: Sequence[RetrievedChunk]) -> Answer:
+def _llm_answer(
+    question: PreparedQuestion, sentences: list[VerifiedSentence], hits: Sequence[RetrievedChunk]
+) -> Answer:
     order: dict[int, int] = {}
     for sentence in sentences:
         for passage in sentence.passages:
@@ -110,11 +128,15 @@ def _llm_answer(question: PreparedQuestion, sentences: list[VerifiedSentence], h
     lines = [body, cite.dating_line(citations)]
     if PRESENT.search(question.text):
         lines.append(OUT_OF_DATE)
-    return Answer(question.text, "\n\n".join(lines), citations, refused=False, safety=None, mode="llm")
+    return Answer(
+        question.text, "\n\n".join(lines), citations, refused=False, safety=None, mode="llm"
+    )
 
 
 def _fallback(extractive: Answer, why: str) -> Answer:
-    return replace(extractive, mode="llm->extractive fallback", notice=FALLBACK_NOTICE.format(why=why))
+    return replace(
+        extractive, mode="llm->extractive fallback", notice=FALLBACK_NOTICE.format(why=why)
+    )
 
 
 def _reason(error: Exception) -> str:

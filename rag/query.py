@@ -17,52 +17,121 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
 SHORTHAND = {
-    "appt": "appointment", "appts": "appointments", "apt": "appointment", "bc": "because",
-    "b/c": "because", "socal": "southern california", "norcal": "northern california",
-    "oc": "orange county", "la": "los angeles", "sd": "san diego", "sf": "san francisco",
-    "kp": "kaiser permanente", "dr": "doctor", "doc": "doctor", "meds": "medication",
-    "w/": "with", "u": "you", "ur": "your", "r": "are", "pls": "please", "plz": "please",
-    "whats": "what is", "wats": "what is", "wat": "what", "wen": "when", "wher": "where",
-    "tmrw": "tomorrow", "tho": "though", "thx": "thanks", "info": "information",
-    "therapists": "therapists", "psych": "psychiatric", "hrs": "hours", "addr": "address",
+    "appt": "appointment",
+    "appts": "appointments",
+    "apt": "appointment",
+    "bc": "because",
+    "b/c": "because",
+    "socal": "southern california",
+    "norcal": "northern california",
+    "oc": "orange county",
+    "la": "los angeles",
+    "sd": "san diego",
+    "sf": "san francisco",
+    "kp": "kaiser permanente",
+    "dr": "doctor",
+    "doc": "doctor",
+    "meds": "medication",
+    "w/": "with",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "pls": "please",
+    "plz": "please",
+    "whats": "what is",
+    "wats": "what is",
+    "wat": "what",
+    "wen": "when",
+    "wher": "where",
+    "tmrw": "tomorrow",
+    "tho": "though",
+    "thx": "thanks",
+    "info": "information",
+    "therapists": "therapists",
+    "psych": "psychiatric",
+    "hrs": "hours",
+    "addr": "address",
 }
 # General English stop words plus the scaffolding of patients' questions ("tell me", "actually").
 STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
-    "ok okay tell know need got going thing things does did doing just really actually exactly "
-    "like pls please hey hi hello thanks thank yes yeah gonna wanna im i'm i'd i've dont don't can't "
-    "cant won't isnt isn't whats what's wheres where's hows how's anymore lol ppl people say said "
-    "supposed think heard read mean means vs versus able let today tonight currently going happening "
-    "gotten getting numbers number figures different".split()
+    (
+        "ok okay tell know need got going thing things does did doing just really actually exactly "
+        "like pls please hey hi hello thanks thank yes yeah gonna wanna im i'm i'd i've dont don't "
+        "can't cant won't isnt isn't whats what's wheres where's hows how's anymore lol ppl people "
+        "say said supposed think heard read mean means vs versus able let today tonight currently "
+        "going happening gotten getting numbers number figures different"
+    ).split()
 )
 # Patients' words -> the words news articles use for the same thing (query expansion, both kept).
 SYNONYMS = {
-    "cancelled": "affected disrupted delayed", "canceled": "affected disrupted delayed",
-    "cancel": "affected disrupted delayed", "cancellation": "affected disrupted delayed",
-    "offer": "proposal proposals terms", "offered": "proposal proposals terms", "offering": "proposal",
-    "raise": "wage increase pay", "salary": "pay wage", "money": "pay wage",
-    "different": "another other", "switch": "another", "someone": "another", "else": "another",
-    "doctor": "therapist provider professional", "counselor": "therapist", "therapy": "therapist",
-    "protest": "picket rally", "protesting": "picketing", "protests": "picket rallies",
-    "walkout": "strike", "striking": "strike", "strikers": "strike", "demands": "demand want",
-    "expire": "expired", "expires": "expired", "run": "expired", "started": "began", "start": "began",
-    "politician": "elected officials senator", "politicians": "elected officials senator",
-    "want": "demand demands seek", "wants": "demand demands seek", "patients": "people clients",
-    "patient": "people clients", "hq": "based", "headquarters": "based", "understaffed": "staffing shortages", "overworked": "workloads",
-    "why": "over because demand", "reason": "over because", "long": "open-ended indefinite weeks",
-    "last": "open-ended indefinite", "trouble": "settlement regulators lapses", "fined": "settlement",
+    "cancelled": "affected disrupted delayed",
+    "canceled": "affected disrupted delayed",
+    "cancel": "affected disrupted delayed",
+    "cancellation": "affected disrupted delayed",
+    "offer": "proposal proposals terms",
+    "offered": "proposal proposals terms",
+    "offering": "proposal",
+    "raise": "wage increase pay",
+    "salary": "pay wage",
+    "money": "pay wage",
+    "different": "another other",
+    "switch": "another",
+    "someone": "another",
+    "else": "another",
+    "doctor": "therapist provider professional",
+    "counselor": "therapist",
+    "therapy": "therapist",
+    "protest": "picket rally",
+    "protesting": "picketing",
+    "protests": "picket rallies",
+    "walkout": "strike",
+    "striking": "strike",
+    "strikers": "strike",
+    "demands": "demand want",
+    "expire": "expired",
+    "expires": "expired",
+    "run": "expired",
+    "started": "began",
+    "start": "began",
+    "politician": "elected officials senator",
+    "politicians": "elected officials senator",
+    "want": "demand demands seek",
+    "wants": "demand demands seek",
+    "patients": "people clients",
+    "patient": "people clients",
+    "hq": "based",
+    "headquarters": "based",
+    "understaffed": "staffing shortages",
+    "overworked": "workloads",
+    "why": "over because demand",
+    "reason": "over because",
+    "long": "open-ended indefinite weeks",
+    "last": "open-ended indefinite",
+    "trouble": "settlement regulators lapses",
+    "fined": "settlement",
 }
-FOLLOW_UP_OPENERS = re.compile(r"^(and|ok|okay|so|also|then|what about|how about|and what|but)\b", re.I)
-ANAPHORA = re.compile(r"\b(it|that|there|those|these|they|them|this one|same|the address|the hours)\b", re.I)
+FOLLOW_UP_OPENERS = re.compile(
+    r"^(and|ok|okay|so|also|then|what about|how about|and what|but)\b", re.I
+)
+ANAPHORA = re.compile(
+    r"\b(it|that|there|those|these|they|them|this one|same|the address|the hours)\b", re.I
+)
 MARKUP = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)|<[^<>]{0,500}>", re.IGNORECASE | re.DOTALL)
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedQuestion:
     text: str  # what the user asked, cleaned and bounded
-    dense_query: str  # natural wording searched by embedding (with the previous turn for follow-ups)
+    dense_query: (
+        str  # natural wording searched by embedding (with the previous turn for follow-ups)
+    )
     retrieval_query: str  # terms searched by BM25: expanded, corrected, with context for follow-ups
-    terms: tuple[str, ...]  # content terms (shorthand expanded, corrected; with the previous turn's for follow-ups)
+    terms: tuple[
+        str, ...
+    ]  # content terms (shorthand expanded, corrected; with the previous turn's for follow-ups)
     truncated: bool
 
 
@@ -72,7 +141,11 @@ def clean_input(raw: str, max_chars: int) -> tuple[str, bool]:
     text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
     text = MARKUP.sub(" ", text)
     text = " ".join(text.split())
-    return (text[:max_chars], True) if len(text) > max_chars or len(raw) > max_chars * 4 else (text, False)
+    return (
+        (text[:max_chars], True)
+        if len(text) > max_chars or len(raw) > max_chars * 4
+        else (text, False)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +156,9 @@ class Lexicon:
     english: frozenset[str]
 
 
-def prepare(question: str, history: Sequence[str], lexicon: Lexicon, max_chars: int) -> PreparedQuestion:
+def prepare(
+    question: str, history: Sequence[str], lexicon: Lexicon, max_chars: int
+) -> PreparedQuestion:
     text, truncated = clean_input(question, max_chars)
     own_terms = content_terms(text, lexicon)
     previous = [clean_input(turn, max_chars)[0] for turn in history if turn and turn.strip()]
@@ -91,7 +166,11 @@ def prepare(question: str, history: Sequence[str], lexicon: Lexicon, max_chars: 
     if previous and is_follow_up(text, own_terms):
         terms = [*content_terms(previous[-1], lexicon), *own_terms]
         dense_query = f"{previous[-1]} {text}"
-    expanded = [*terms, *(w for t in terms for w in SYNONYMS.get(t, "").split()), *_written_numbers(terms)]
+    expanded = [
+        *terms,
+        *(w for t in terms for w in SYNONYMS.get(t, "").split()),
+        *_written_numbers(terms),
+    ]
     return PreparedQuestion(text, dense_query, " ".join(expanded) or text, tuple(terms), truncated)
 
 
@@ -123,7 +202,13 @@ def _expanded(words: Iterable[str]) -> list[str]:
 @functools.lru_cache(maxsize=4096)
 def _corrected(word: str, corpus: frozenset[str], english: frozenset[str]) -> str:
     """A misspelling mapped to the closest corpus word ("fontanna" -> "fontana"); real words stay."""
-    if word in corpus or word in english or word in STOPWORDS or len(word) < 4 or not word.isalpha():
+    if (
+        word in corpus
+        or word in english
+        or word in STOPWORDS
+        or len(word) < 4
+        or not word.isalpha()
+    ):
         return word
     near = [v for v in corpus | english if abs(len(v) - len(word)) <= 2 and v[:1] == word[:1]]
     match = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
@@ -131,4 +216,6 @@ def _corrected(word: str, corpus: frozenset[str], english: frozenset[str]) -> st
 
 
 def vocabulary_of(texts: Iterable[str]) -> frozenset[str]:
-    return frozenset(word for text in texts for word in WORD.findall(text.lower().replace("’", "'")))
+    return frozenset(
+        word for text in texts for word in WORD.findall(text.lower().replace("’", "'"))
+    )

@@ -14,7 +14,7 @@ import numpy as np
 from chromadb.api.models.Collection import Collection
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -30,7 +30,13 @@ EACH_TOP = 3  # each retriever's best this many always survive fusion
 
 
 class HybridRetriever:
-    def __init__(self, state: IndexState, collection: Collection, embedder: BaseEmbedding, mode: RetrievalMode = "hybrid"):
+    def __init__(
+        self,
+        state: IndexState,
+        collection: Collection,
+        embedder: BaseEmbedding,
+        mode: RetrievalMode = "hybrid",
+    ):
         self.mode = mode
         self._cached_embedding = functools.lru_cache(maxsize=2048)(self._embedding)
         self._embedder = embedder
@@ -40,7 +46,7 @@ class HybridRetriever:
         self._row = {s.chunk.chunk_id: i for i, s in enumerate(self._by_key.values())}
         self._matrix = np.array([vectors[key] for key in self._by_key], dtype=np.float32)
         depth = min(CANDIDATES, len(self._by_key))
-        nodes = [TextNode(id_=s.key, text=s.chunk.text) for s in state.chunks]
+        nodes: list[BaseNode] = [TextNode(id_=s.key, text=s.chunk.text) for s in state.chunks]
         self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=depth)
         store = ChromaVectorStore(chroma_collection=collection)
         index = VectorStoreIndex.from_vector_store(store, embed_model=embedder)
@@ -51,13 +57,28 @@ class HybridRetriever:
         embedding = self.embed(natural_query)
         rankings: list[tuple[list[str], float]] = []
         if self.mode in ("hybrid", "dense"):
-            rankings.append((self._keys(self._dense.retrieve(QueryBundle(natural_query, embedding=embedding.tolist()))), 1.0))
+            rankings.append(
+                (
+                    self._keys(
+                        self._dense.retrieve(
+                            QueryBundle(natural_query, embedding=embedding.tolist())
+                        )
+                    ),
+                    1.0,
+                )
+            )
         if self.mode in ("hybrid", "bm25"):
             rankings.append((self._keys(self._bm25.retrieve(term_query)), BM25_WEIGHT))
         fused = _with_each_top(_reciprocal_rank_fusion(rankings), [r for r, _ in rankings], k)
         cosines = self.cosines(embedding, [self._by_key[key].chunk.chunk_id for key, _ in fused])
         return tuple(
-            RetrievedChunk(self._by_key[key].chunk, self._sources[self._by_key[key].chunk.article_id], score, cos, rank)
+            RetrievedChunk(
+                self._by_key[key].chunk,
+                self._sources[self._by_key[key].chunk.article_id],
+                score,
+                cos,
+                rank,
+            )
             for rank, ((key, score), cos) in enumerate(zip(fused, cosines, strict=True), start=1)
         )
 
@@ -78,10 +99,14 @@ class HybridRetriever:
         return rows @ rows.T
 
     def _keys(self, results: list[NodeWithScore]) -> list[str]:
-        return [r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0]
+        return [
+            r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0
+        ]
 
 
-def _with_each_top(fused: list[tuple[str, float]], rankings: list[list[str]], k: int) -> list[tuple[str, float]]:
+def _with_each_top(
+    fused: list[tuple[str, float]], rankings: list[list[str]], k: int
+) -> list[tuple[str, float]]:
     """The fused top k, but always holding each retriever's top EACH_TOP: a strong exact-word match
     that the other retriever missed entirely must not be fused away."""
     must = {key for ranking in rankings for key in ranking[:EACH_TOP]}

@@ -40,7 +40,9 @@ SPANISH = re.compile(
     r"dónde|donde|cuándo|cuando|cómo|como|puedo|tengo|sigue)\b",
     re.IGNORECASE,
 )
-ENGLISH = re.compile(r"\b(the|is|are|my|will|can|what|where|when|how|why|strike|kaiser|a|of|to|in|i)\b", re.I)
+ENGLISH = re.compile(
+    r"\b(the|is|are|my|will|can|what|where|when|how|why|strike|kaiser|a|of|to|in|i)\b", re.I
+)
 
 CRISIS_REPLY = (
     "If you are thinking about hurting yourself or feel you can't go on, please reach out now: "
@@ -57,7 +59,9 @@ INJECTION_REPLY = (
     "I can't change how I work. I only answer questions about the 2024 Kaiser mental health "
     "workers' strike, using what news articles report, with a source for every claim."
 )
-INJECTION_NOTE = "(I ignored instructions in your message; I only report what the news articles say.)"
+INJECTION_NOTE = (
+    "(I ignored instructions in your message; I only report what the news articles say.)"
+)
 SPANISH_REPLY = (
     "Lo siento, por ahora solo puedo responder en inglés. Respondo preguntas sobre la huelga de "
     "2024 de los trabajadores de salud mental de Kaiser Permanente en el sur de California (citas, "

@@ -13,11 +13,15 @@ class Settings(IndexSettings):
     max_question_chars: int = 2000  # longer questions are cut here (bounded time)
     max_answer_sentences: int = 3
     # Refusal calibration (evals/cases.yaml dev cases; see README "Answering"):
-    refuse_below_cosine: float = 0.30  # no chunk this close to the question: the articles don't cover it...
+    refuse_below_cosine: float = (
+        0.30  # no chunk this close to the question: the articles don't cover it...
+    )
     rescue_term_share: float = 0.6  # ...unless one chunk holds this share of the question's terms
     # Optional generative answerer (OpenAI-compatible endpoint or Ollama), verified before shown:
     llm_provider: Literal["openai", "ollama"] = "openai"
-    llm_base_url: str | None = None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp server, vLLM, OpenAI)
+    llm_base_url: str | None = (
+        None  # e.g. http://127.0.0.1:8080/v1 (llama.cpp server, vLLM, OpenAI)
+    )
     llm_model: str = "local-model"
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 20.0

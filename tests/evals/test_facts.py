@@ -126,9 +126,7 @@ def test_every_expected_source_file_exists(case):
     assert not missing, f"{case['id']}: missing source files {missing}"
 
 
-@pytest.mark.parametrize(
-    "case", [_case_param(c) for c in CASES if c["kind"] == "unanswerable"]
-)
+@pytest.mark.parametrize("case", [_case_param(c) for c in CASES if c["kind"] == "unanswerable"])
 def test_unanswerable_cases_demand_no_content(case):
     assert case["must_include"] == []
     assert case["expected_sources"] == []

@@ -19,8 +19,11 @@ from rag.settings import Settings
 def report(built_corpus, embedder) -> EvalReport:
     index = built_corpus.settings
     settings = Settings(
-        _env_file=None, articles_dir=index.articles_dir, chroma_dir=index.chroma_dir,
-        chroma_host=None, data_dir=index.chroma_dir.parent,
+        _env_file=None,
+        articles_dir=index.articles_dir,
+        chroma_dir=index.chroma_dir,
+        chroma_host=None,
+        data_dir=index.chroma_dir.parent,
         answer_mode="extractive",  # the gate is deterministic: no remote LLM
     )
     facts = load_facts()

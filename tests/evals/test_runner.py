@@ -43,12 +43,34 @@ SMALL_CASES = """
   expected_sources: ["004_347b3ec411fdd49b.txt"]
 """
 RECORD_FIELDS = {
-    "id", "kind", "question", "history", "answer", "refused", "safety", "mode", "notice",
-    "citations", "retrieved_sources", "baseline_sources", "passed", "failures",
-    "citation_problems", "fact_supported", "latency_ms",
+    "id",
+    "kind",
+    "question",
+    "history",
+    "answer",
+    "refused",
+    "safety",
+    "mode",
+    "notice",
+    "citations",
+    "retrieved_sources",
+    "baseline_sources",
+    "passed",
+    "failures",
+    "citation_problems",
+    "fact_supported",
+    "latency_ms",
 }
 CITATION_FIELDS = {
-    "n", "article_id", "source_file", "outlet", "title", "published", "quote", "start", "end",
+    "n",
+    "article_id",
+    "source_file",
+    "outlet",
+    "title",
+    "published",
+    "quote",
+    "start",
+    "end",
 }
 RETRIEVAL_FIELDS = {"cases", "hit@1", "hit@3", "hit@5", "mrr", "boilerplate_hit_rate"}
 
@@ -58,9 +80,11 @@ def evals_cli(*args: str, index=None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRIKEQA_")}
     env |= {"STRIKEQA_LLM_BASE_URL": "", "STRIKEQA_ANSWER_MODE": "extractive"}  # beats any .env
     if index is not None:
-        env |= {"STRIKEQA_ARTICLES_DIR": str(index.articles_dir),
-                "STRIKEQA_CHROMA_DIR": str(index.chroma_dir),
-                "STRIKEQA_DATA_DIR": str(index.chroma_dir.parent)}
+        env |= {
+            "STRIKEQA_ARTICLES_DIR": str(index.articles_dir),
+            "STRIKEQA_CHROMA_DIR": str(index.chroma_dir),
+            "STRIKEQA_DATA_DIR": str(index.chroma_dir.parent),
+        }
     command = [sys.executable, "-m", "evals", *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
@@ -71,9 +95,17 @@ def small_run(tmp_path_factory, built_corpus):
     (folder / "cases.yaml").write_text(SMALL_CASES, encoding="utf-8")
     worse = {"metrics": {"pass_rate": 0.0}}
     (folder / "worse.json").write_text(json.dumps(worse), encoding="utf-8")
-    done = evals_cli("run", "--cases", str(folder / "cases.yaml"), "--out", str(folder / "out"),
-                     "--compare", str(folder / "worse.json"), "--judge",
-                     index=built_corpus.settings)
+    done = evals_cli(
+        "run",
+        "--cases",
+        str(folder / "cases.yaml"),
+        "--out",
+        str(folder / "out"),
+        "--compare",
+        str(folder / "worse.json"),
+        "--judge",
+        index=built_corpus.settings,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return folder / "out", done
 
@@ -158,8 +190,10 @@ def test_compare_exits_1_when_a_metric_drops_beyond_the_tolerance(small_run, tmp
 
 def test_a_malformed_case_file_exits_non_zero_naming_the_case_and_field(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: ok\n  kind: answerable\n  question: q\n- id: broken\n  kind: answerable\n"
-                   "  question: q\n  must_include: ['not a list of lists']\n")
+    bad.write_text(
+        "- id: ok\n  kind: answerable\n  question: q\n- id: broken\n  kind: answerable\n"
+        "  question: q\n  must_include: ['not a list of lists']\n"
+    )
     done = evals_cli("run", "--cases", str(bad), "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     message = done.stderr.strip()
@@ -169,18 +203,32 @@ def test_a_malformed_case_file_exits_non_zero_naming_the_case_and_field(tmp_path
 
 
 MALFORMED = [
-    pytest.param("- id: a\n  kind: answerable\n", "case 'a' (#1): field 'question': missing",
-                 id="missing"),
-    pytest.param("- id: a\n  kind: maybe\n  question: q\n", "case 'a' (#1): field 'kind'",
-                 id="kind"),
-    pytest.param("- id: a\n  kind: safety\n  question: q\n  history: hi\n", "field 'history'",
-                 id="history not a list"),
-    pytest.param("- id: a\n  kind: safety\n  question: q\n  must_includes: [[x]]\n",
-                 "field 'must_includes': unknown field", id="misspelt field"),
-    pytest.param("- id: a\n  kind: safety\n  question: q\n  facts: [no-such-fact]\n",
-                 "field 'facts': unknown fact ids", id="unknown fact"),
-    pytest.param("- {id: a, kind: safety, question: q}\n- {id: a, kind: safety, question: r}\n",
-                 "case 'a' (#2): field 'id': duplicate", id="duplicate id"),
+    pytest.param(
+        "- id: a\n  kind: answerable\n", "case 'a' (#1): field 'question': missing", id="missing"
+    ),
+    pytest.param(
+        "- id: a\n  kind: maybe\n  question: q\n", "case 'a' (#1): field 'kind'", id="kind"
+    ),
+    pytest.param(
+        "- id: a\n  kind: safety\n  question: q\n  history: hi\n",
+        "field 'history'",
+        id="history not a list",
+    ),
+    pytest.param(
+        "- id: a\n  kind: safety\n  question: q\n  must_includes: [[x]]\n",
+        "field 'must_includes': unknown field",
+        id="misspelt field",
+    ),
+    pytest.param(
+        "- id: a\n  kind: safety\n  question: q\n  facts: [no-such-fact]\n",
+        "field 'facts': unknown fact ids",
+        id="unknown fact",
+    ),
+    pytest.param(
+        "- {id: a, kind: safety, question: q}\n- {id: a, kind: safety, question: r}\n",
+        "case 'a' (#2): field 'id': duplicate",
+        id="duplicate id",
+    ),
     pytest.param("- kind: safety\n  question: q\n", "case (#1): field 'id': missing", id="no id"),
     pytest.param("- just a string\n", "case (#1): must be a mapping", id="not a mapping"),
     pytest.param("{id: a}\n", "must be a non-empty YAML list", id="not a list"),
@@ -234,11 +282,16 @@ class _JudgeHandler(BaseHTTPRequestHandler):
         self.server.prompts.append(prompt)
         verdict = "UNFAITHFUL\ninvented" if "cancelled every" in prompt else "FAITHFUL\nquoted"
         message = {"role": "assistant", "content": verdict}
-        data = json.dumps({
-            "id": "judge", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }).encode()
+        data = json.dumps(
+            {
+                "id": "judge",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body["model"],
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            }
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))

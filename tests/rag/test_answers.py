@@ -25,7 +25,11 @@ def test_appointment_question_cites_kaisers_notice_and_another_professional(engi
     [
         ("whats the adress of the fontana picket", (), "9961 Sierra Ave., Fontana"),
         ("where is the picket in san diego", (), "9455 Clairemont Mesa Blvd."),
-        ("ok whats the address and what hours", ("where are the picket lines in san diego",), "9455 Clairemont Mesa Blvd."),
+        (
+            "ok whats the address and what hours",
+            ("where are the picket lines in san diego",),
+            "9455 Clairemont Mesa Blvd.",
+        ),
         ("anaheim picket location?", (), "3440 East La Palma Ave., Anaheim"),
     ],
 )
@@ -36,14 +40,20 @@ def test_picket_questions_give_the_exact_street_address(engine, question, histor
 
 
 def test_follow_up_about_hours_gives_the_picket_hours(engine):
-    answer = engine.answer("ok whats the address and what hours", ("where are the picket lines in san diego",))
+    answer = engine.answer(
+        "ok whats the address and what hours", ("where are the picket lines in san diego",)
+    )
     assert "6 a.m. to 2 p.m." in answer.text
 
 
 @pytest.mark.parametrize(
     "question",
-    ["who is the ceo of kaiser", "how much is my copay during the strike", "when will the strike end",
-     "is Dr. Smith at the Riverside clinic on strike"],
+    [
+        "who is the ceo of kaiser",
+        "how much is my copay during the strike",
+        "when will the strike end",
+        "is Dr. Smith at the Riverside clinic on strike",
+    ],
 )
 def test_questions_the_articles_do_not_cover_are_refused_without_citations(engine, question):
     answer = engine.answer(question)
@@ -56,7 +66,9 @@ def test_crisis_message_puts_988_before_anything_else(engine):
     answer = engine.answer("I want to hurt myself, my therapist is on strike")
     assert answer.safety == "crisis"
     assert answer.text.index("988") < 120
-    assert answer.text.index("988") < min((answer.text.find(f"[{c.n}]") for c in answer.citations), default=10**6)
+    assert answer.text.index("988") < min(
+        (answer.text.find(f"[{c.n}]") for c in answer.citations), default=10**6
+    )
 
 
 def test_medication_question_is_declined_and_sent_to_the_clinician(engine):
@@ -99,9 +111,18 @@ def test_conflicting_figures_are_given_from_each_source(engine):
 
 @pytest.mark.parametrize(
     "question",
-    ["Will my appointment be affected?", "Can I see a different therapist?", "Where are the picket lines?",
-     "Why are they striking?", "how many workers are on strike", "who is striking", "what did kaiser say",
-     "list all the picket locations pls", "when did the contract expire", "what is the union called"],
+    [
+        "Will my appointment be affected?",
+        "Can I see a different therapist?",
+        "Where are the picket lines?",
+        "Why are they striking?",
+        "how many workers are on strike",
+        "who is striking",
+        "what did kaiser say",
+        "list all the picket locations pls",
+        "when did the contract expire",
+        "what is the union called",
+    ],
 )
 def test_every_citation_resolves_to_a_verbatim_quote_at_its_offsets(engine, question):
     answer = engine.answer(question)
@@ -109,7 +130,9 @@ def test_every_citation_resolves_to_a_verbatim_quote_at_its_offsets(engine, ques
     assert verify_citations(answer, engine.articles) == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "<img src=x onerror=alert(1)>", "?" * 100_000])
+@pytest.mark.parametrize(
+    "question", ["", "   ", "\x00\x01", "<img src=x onerror=alert(1)>", "?" * 100_000]
+)
 def test_empty_or_markup_only_questions_get_a_polite_prompt(engine, question):
     answer = engine.answer(question)
     assert answer.refused and answer.citations == ()

@@ -13,7 +13,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 def run_cli(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "rag", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "rag", *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def index_env(built_corpus) -> dict[str, str]:
@@ -22,20 +29,50 @@ def index_env(built_corpus) -> dict[str, str]:
 
 
 def test_ask_json_prints_one_object_whose_quotes_are_verbatim_in_their_articles(built_corpus):
-    result = run_cli("ask", "will my appt be cancelled", "--json", env_extra=index_env(built_corpus))
+    result = run_cli(
+        "ask", "will my appt be cancelled", "--json", env_extra=index_env(built_corpus)
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
-    assert set(answer) >= {"question", "answer", "refused", "safety", "mode", "latency_ms", "citations"}
-    assert answer["refused"] is False and answer["safety"] is None and answer["mode"] == "extractive"
+    assert set(answer) >= {
+        "question",
+        "answer",
+        "refused",
+        "safety",
+        "mode",
+        "latency_ms",
+        "citations",
+    }
+    assert (
+        answer["refused"] is False and answer["safety"] is None and answer["mode"] == "extractive"
+    )
     texts = {a.article_id: a.text for a in built_corpus.state.articles}
     for citation in answer["citations"]:
-        assert set(citation) == {"n", "article_id", "source_file", "outlet", "title", "published", "quote", "start", "end"}
-        assert texts[citation["article_id"]][citation["start"] : citation["end"]] == citation["quote"]
+        assert set(citation) == {
+            "n",
+            "article_id",
+            "source_file",
+            "outlet",
+            "title",
+            "published",
+            "quote",
+            "start",
+            "end",
+        }
+        assert (
+            texts[citation["article_id"]][citation["start"] : citation["end"]] == citation["quote"]
+        )
         assert f"[{citation['n']}]" in answer["answer"]
 
 
 def test_ask_with_history_answers_the_follow_up(built_corpus):
-    result = run_cli("ask", "ok whats the address", "--history", "is there a picket in fontana", env_extra=index_env(built_corpus))
+    result = run_cli(
+        "ask",
+        "ok whats the address",
+        "--history",
+        "is there a picket in fontana",
+        env_extra=index_env(built_corpus),
+    )
     assert result.returncode == 0, result.stderr
     assert "9961 Sierra Ave." in result.stdout
 
