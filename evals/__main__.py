@@ -1,4 +1,4 @@
-"""`python -m evals run|compare`: score the answerer on a case file, or diff two summaries.
+"""`python -m evals run|compare|chunk-sizes`: score the answerer on a case file, or diff two summaries.
 
 Exit codes: 0 done, 1 a regression beyond the tolerance (--compare), 2 unusable input (a
 malformed case file, an unreadable summary, no index). Being below the gate's thresholds is
@@ -48,6 +48,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     write_outputs(report, args.out)
     _print_summary(report, args.out)
     return _compared(old, key_metrics(report)) if old is not None else 0
+
+
+def cmd_chunk_sizes(args: argparse.Namespace) -> int:
+    from evals.chunk_sizes import format_rows, measure_chunk_sizes
+
+    cases = load_cases(args.cases, load_facts())
+    print(format_rows(measure_chunk_sizes(cases, args.sizes)))
+    return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -102,6 +110,10 @@ def _parser() -> argparse.ArgumentParser:
         help="add LLM-judged faithfulness (only when an LLM is configured)",
     )
     run.set_defaults(command=cmd_run)
+    sizes = commands.add_parser("chunk-sizes", help="retrieval quality for several chunk sizes")
+    sizes.add_argument("--cases", type=Path, default=CASES_PATH, help="case file (YAML)")
+    sizes.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 3, 5])
+    sizes.set_defaults(command=cmd_chunk_sizes)
     compare = commands.add_parser("compare", help="deltas between two summary.json files")
     compare.add_argument("old", type=Path)
     compare.add_argument("new", type=Path)
