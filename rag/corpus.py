@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -65,10 +66,11 @@ def source_info(article: Article) -> SourceInfo:
     )
 
 
-def stems(text: str) -> set[str]:
-    """Stemmed words; "2,400" and "2400" are one word."""
+@functools.lru_cache(maxsize=16384)
+def stems(text: str) -> frozenset[str]:
+    """Stemmed words; "2,400" and "2400" are one word. Cached: chunk texts recur in every answer."""
     plain = THOUSANDS.sub(r"\1\2", text.lower().replace("’", "'"))
-    return set(STEMMER.stemWords(WORD.findall(plain)))
+    return frozenset(STEMMER.stemWords(WORD.findall(plain)))
 
 
 def alternatives(term: str) -> frozenset[str]:
@@ -76,7 +78,7 @@ def alternatives(term: str) -> frozenset[str]:
     return frozenset(STEMMER.stemWords([term, *SYNONYMS.get(term, "").split()]))
 
 
-def term_share(terms: Sequence[str], text_stems: set[str]) -> float:
+def term_share(terms: Sequence[str], text_stems: frozenset[str]) -> float:
     """Share of the question's terms (or their synonyms) found among a text's stems."""
     unique = set(terms)
     return sum(bool(alternatives(t) & text_stems) for t in unique) / len(unique) if unique else 0.0

@@ -12,13 +12,11 @@ from typing import Literal
 
 import numpy as np
 from chromadb.api.models.Collection import Collection
-from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from index.store import IndexState, StoredChunk, fetch_embeddings
+from index.store import IndexState, StoredChunk, fetch_embeddings, search_failed
 from rag.corpus import source_info
 from rag.types import RetrievedChunk
 
@@ -48,27 +46,18 @@ class HybridRetriever:
         depth = min(CANDIDATES, len(self._by_key))
         nodes: list[BaseNode] = [TextNode(id_=s.key, text=s.chunk.text) for s in state.chunks]
         self._bm25 = BM25Retriever(nodes=nodes, similarity_top_k=depth)
-        store = ChromaVectorStore(chroma_collection=collection)
-        index = VectorStoreIndex.from_vector_store(store, embed_model=embedder)
-        self._dense = index.as_retriever(similarity_top_k=depth + 10)  # room for uncommitted keys
+        self._collection = collection
+        self._dense_depth = depth + 10  # room for vectors of an uncommitted build
 
     def retrieve(self, natural_query: str, term_query: str, k: int) -> tuple[RetrievedChunk, ...]:
         """Dense search on the natural wording, BM25 on the expanded terms, fused by rank."""
         embedding = self.embed(natural_query)
         rankings: list[tuple[list[str], float]] = []
         if self.mode in ("hybrid", "dense"):
-            rankings.append(
-                (
-                    self._keys(
-                        self._dense.retrieve(
-                            QueryBundle(natural_query, embedding=embedding.tolist())
-                        )
-                    ),
-                    1.0,
-                )
-            )
+            rankings.append((self._committed(self._dense_search(embedding)), 1.0))
         if self.mode in ("hybrid", "bm25"):
-            rankings.append((self._keys(self._bm25.retrieve(term_query)), BM25_WEIGHT))
+            bm25 = [r.node.node_id for r in self._bm25.retrieve(term_query) if (r.score or 0) > 0]
+            rankings.append((self._committed(bm25), BM25_WEIGHT))
         fused = _with_each_top(_reciprocal_rank_fusion(rankings), [r for r, _ in rankings], k)
         cosines = self.cosines(embedding, [self._by_key[key].chunk.chunk_id for key, _ in fused])
         return tuple(
@@ -81,6 +70,16 @@ class HybridRetriever:
             )
             for rank, ((key, score), cos) in enumerate(zip(fused, cosines, strict=True), start=1)
         )
+
+    def _dense_search(self, embedding: np.ndarray) -> list[str]:
+        """Chroma's nearest keys (ids only: the texts are already in memory, so none are fetched)."""
+        try:
+            found = self._collection.query(
+                query_embeddings=[embedding.tolist()], n_results=self._dense_depth, include=[]
+            )
+            return list(found["ids"][0])
+        except Exception as error:  # chromadb and httpx raise many types; all mean "no answer"
+            raise search_failed(error) from error
 
     def embed(self, text: str) -> np.ndarray:
         return self._cached_embedding(text)
@@ -98,10 +97,8 @@ class HybridRetriever:
         rows = self._matrix[[self._row[c] for c in chunk_ids]]
         return rows @ rows.T
 
-    def _keys(self, results: list[NodeWithScore]) -> list[str]:
-        return [
-            r.node.node_id for r in results if r.node.node_id in self._by_key and (r.score or 0) > 0
-        ]
+    def _committed(self, keys: list[str]) -> list[str]:
+        return [key for key in keys if key in self._by_key]
 
 
 def _with_each_top(
