@@ -82,6 +82,6 @@ def dating_line(citations: Sequence[Citation]) -> str:
 
 
 def source_label(source: SourceInfo | Citation) -> str:
-    """How a reader names a source: outlet and date, or what is known of it."""
-    outlet = source.outlet or "Unnamed outlet"
-    return f"{outlet}, {format_date(source.published) if source.published else 'undated'}"
+    """How a reader names a source: outlet (or its headline) and date, or what is known of it."""
+    name = source.outlet or (f"“{source.title}”" if source.title else "an unnamed outlet")
+    return f"{name}, {format_date(source.published) if source.published else 'undated'}"

@@ -47,7 +47,7 @@ def compose_answer(
     )
     if figures_differ and len({c.article_id for c in citations}) > 1:
         body = f"{FIGURES_DIFFER} {body}"
-    lines = [body, *(_copies_line(c) for c in citations if c.also_in), cite.dating_line(citations)]
+    lines = [body, *_copies_lines(citations), cite.dating_line(citations)]
     if PRESENT.search(question):
         lines.append(OUT_OF_DATE)
     return Answer(
@@ -76,6 +76,14 @@ def _speaker_prefix(hit: RetrievedChunk, corpus: Corpus) -> str:
     return f"{speakers[-1].strip()} said: " if speakers else ""
 
 
-def _copies_line(citation: Citation) -> str:
-    names = sorted({cite.source_label(s) for s in citation.also_in})
-    return f"[{citation.n}] also reported by: {'; '.join(names)}."
+def _copies_lines(citations: Sequence[Citation]) -> list[str]:
+    """One line per set of other outlets: "[1] [2] also reported by: …"."""
+    by_names: dict[str, list[int]] = {}
+    for citation in citations:
+        if citation.also_in:
+            names = "; ".join(sorted({cite.source_label(s) for s in citation.also_in}))
+            by_names.setdefault(names, []).append(citation.n)
+    return [
+        f"{' '.join(f'[{n}]' for n in ns)} also reported by: {names}."
+        for names, ns in by_names.items()
+    ]
