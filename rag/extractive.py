@@ -64,6 +64,15 @@ ASKS = {
     ),
     "who": (re.compile(r"\b(who|whom)\b", re.I), PERSON_OR_ORG),
 }
+PARTIES = ("kaiser", "union", "workers", "therapists")
+ACTOR_QUESTION = re.compile(
+    r"\b(?:does|did|do|is|are|was|were)\s+(?:the\s+)?(kaiser|union|workers|therapists)\s+(?:actually\s+|really\s+)?(?:want|offer|offering|propose|proposing|demand|say|saying|think|claim|ask|asking)",
+    re.I,
+)
+SUBJECT = re.compile(
+    r"^([^“\"]{0,120}?)\b(?:said|says|called|deemed|claimed|told|alleging|insisting|proposing|proposed|offered)\b"
+)
+SPEAKER_WEIGHT = 0.1
 COUNT_WINDOW = 8  # words between a figure and the thing it counts
 SPECIFIC_IDF = 1.5  # terms rarer than this name something specific (not "kaiser", "strike")
 STRONG_SHARE = 0.8  # an extra sentence must score this close to the lead
@@ -108,6 +117,7 @@ def _candidates(
 ) -> list[Candidate]:
     top_fused = max((hit.score for hit in hits), default=1.0)
     focus = _count_focus(question.text, corpus)
+    actor = _asked_actor(question.text)
     out = []
     for hit in map(corpus.canonical, _usable(hits)):
         share = term_share(question.terms, stems(hit.chunk.text))
@@ -123,6 +133,7 @@ def _candidates(
             + 0.2 * hit.score / top_fused
             + 0.15 * len(kinds)
             + 0.03 * dated
+            + SPEAKER_WEIGHT * _speaker_match(actor, hit.chunk.text)
         )
         out.append(Candidate(hit, score, share, kinds))
     return out
@@ -136,6 +147,27 @@ def _usable(hits: Sequence[RetrievedChunk]) -> list[RetrievedChunk]:
         for h in hits
         if not (safety.INJECTION.search(h.chunk.text) or safety.MEDICAL.search(h.chunk.text))
     ]
+
+
+def _asked_actor(question: str) -> str | None:
+    """Whose position is asked about: "what does the union want" -> "union"."""
+    match = ACTOR_QUESTION.search(question)
+    return match.group(1).lower() if match else None
+
+
+def _speaker_match(actor: str | None, text: str) -> int:
+    """+1 when the asked-about party is the one speaking in the sentence, -1 when another party
+    is, 0 when it can't tell: "what does the union want" is not answered by what Kaiser says
+    the union wants."""
+    if actor is None:
+        return 0
+    subject = SUBJECT.match(text)
+    if subject is None:
+        return 0
+    speaking = {party for party in PARTIES if party in subject.group(1).lower()}
+    if not speaking:
+        return 0
+    return 1 if actor in speaking else -1
 
 
 def _holds(kind: str, text: str, focus: frozenset[str]) -> bool:
