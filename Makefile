@@ -45,8 +45,10 @@ eval: index
 bench: index
 	$(BIN)/python -m rag bench
 
-soak: index
-	STRIKEQA_SOAK=1 $(BIN)/python -m pytest -q -m soak
+soak: $(STAMP) browser-deps
+	test -d .strikeqa/chroma || $(BIN)/python -m index build
+	STRIKEQA_SOAK=1 $(BIN)/python -m pytest -q -s tests/reliability
+	$(BIN)/python -m tests.reliability.load --seconds 60
 
 lint: $(STAMP)
 	$(BIN)/ruff check rag index evals app.py tests

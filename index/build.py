@@ -3,7 +3,8 @@
 Incremental: a chunk whose id, text and model are unchanged keeps its vector, and one that only
 moved (same text, new offset or ordinal) gets its old vector copied, so an edit re-embeds only the
 changed chunks; a removed article's vectors are deleted. One build at a time (a file
-lock), and nothing is visible to readers until the final state commit (see store.py).
+lock), and nothing is visible to readers until the final state commit (see store.py). A local
+index that cannot be opened, or whose committed vectors went missing, is rebuilt from the corpus.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
 from filelock import FileLock, Timeout
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
@@ -73,8 +76,7 @@ def build_index(
             "the existing index is unchanged"
         )
     with build_lock(settings.lock_path):
-        client = store.open_client(settings)
-        collection = store.open_collection(client, settings)
+        client, collection, set_aside = _open_for_build(settings)
         previous = _readable_state(collection)
         if previous and previous.embed_model != settings.embed_model:
             if not rebuild:
@@ -103,7 +105,7 @@ def build_index(
         deleted=len(stale),
         duplicate_groups=len({s.chunk.dup_group for s in state.chunks if s.chunk.dup_group}),
         seconds=time.perf_counter() - started,
-        skipped=loaded.skipped,
+        skipped=loaded.skipped + set_aside,
     )
 
 
@@ -124,12 +126,32 @@ def build_lock(path: Path) -> Iterator[None]:
         lock.release()
 
 
-def _readable_state(collection) -> IndexState | None:
-    """The last committed state; an unreadable one is rebuilt over, not fatal to a build."""
+def _open_for_build(settings: IndexSettings) -> tuple[ClientAPI, Collection, tuple[str, ...]]:
+    """The index to build into. A local Chroma directory that cannot be opened holds nothing the
+    corpus cannot rebuild: it is moved aside and the build starts afresh, so the hint every index
+    error gives (`python -m index build --rebuild`) always works."""
     try:
-        return store.read_state(collection)
+        client = store.open_client(settings)
+        return client, store.open_collection(client, settings), ()
+    except store.IndexUnavailable:
+        if settings.chroma_host or not settings.chroma_dir.exists():
+            raise
+        aside = store.set_aside(settings)
+    client = store.open_client(settings)
+    note = (
+        f"the index at {settings.chroma_dir} could not be opened; moved it to {aside.name}, rebuilt"
+    )
+    return client, store.open_collection(client, settings), (note,)
+
+
+def _readable_state(collection) -> IndexState | None:
+    """The last committed state; an unreadable one, or one whose vectors went missing from
+    Chroma, is rebuilt over (nothing of it is trusted as already embedded), not fatal to a build."""
+    try:
+        state = store.read_state(collection)
     except store.IndexUnavailable:
         return None
+    return state if state and state.keys() <= store.all_keys(collection) else None
 
 
 def _plan(

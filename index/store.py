@@ -8,13 +8,16 @@ state, so a build killed at any point leaves the previous complete index in forc
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict, dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 
 from index.settings import IndexSettings
 from index.types import Article, ArticleMeta, Chunk
@@ -23,6 +26,10 @@ STATE_KEY = "strikeqa_state"
 MODEL_KEY = "strikeqa_embed_model"
 STATE_VERSION = 2
 REBUILD_HINT = "run `python -m index build --rebuild` (or `make run`, which builds it)"
+SEARCH_HINT = (
+    "if STRIKEQA_CHROMA_HOST names a Chroma server, check that it is running and ask again; "
+    f"otherwise {REBUILD_HINT}"
+)
 
 
 class IndexUnavailable(RuntimeError):
@@ -54,9 +61,35 @@ def open_client(settings: IndexSettings) -> ClientAPI:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir))
     except Exception as error:  # chromadb raises many types; all mean the same to a user
+        _forget_failed_client(settings)
         raise IndexUnavailable(
             f"cannot open Chroma at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}"
         ) from error
+
+
+def _forget_failed_client(settings: IndexSettings) -> None:
+    """chromadb caches a client per path even when opening it failed, and every later open of that
+    path in the process then fails too ("no attribute 'bindings'"), even once the files are fixed.
+    Only a cached client nobody holds is dropped: a live one failed for another reason."""
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})  # chromadb internals:
+    holders = getattr(SharedSystemClient, "_identifier_to_refcount", {})  # absent -> no-op
+    path = str(settings.chroma_dir)
+    if not settings.chroma_host and not holders.get(path):
+        systems.pop(path, None)
+
+
+def set_aside(settings: IndexSettings) -> Path:
+    """Move an unreadable local Chroma directory out of the way (kept, for inspection)."""
+    aside = settings.chroma_dir.with_name(f"{settings.chroma_dir.name}.unreadable-{time.time_ns()}")
+    settings.chroma_dir.rename(aside)
+    return aside
+
+
+def search_failed(error: BaseException) -> IndexUnavailable:
+    """What a failed query means to a user: the index did not answer, and what to check."""
+    return IndexUnavailable(
+        f"the index did not answer a search ({_one_line(error)}); {SEARCH_HINT}"
+    )
 
 
 def open_collection(client: ClientAPI, settings: IndexSettings) -> Collection:

@@ -23,11 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     try:
-        engine = build_engine(settings)
-    except IndexUnavailable as error:
+        return COMMANDS[args.command](build_engine(settings), args)
+    except IndexUnavailable as error:  # also mid-command: a Chroma server that went away
         print(f"error: {error}", file=sys.stderr)
         return 1
-    return COMMANDS[args.command](engine, args)
 
 
 def cmd_ask(engine: Engine, args: argparse.Namespace) -> int:

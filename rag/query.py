@@ -120,6 +120,7 @@ MARKUP = re.compile(r"<(script|style)\b.*?(</\1\s*>|$)|<[^<>]{0,500}>", re.IGNOR
 CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
 )
+INVISIBLE = re.compile("[\u00ad\u2060\ufeff]")  # soft hyphen, word joiner, BOM: inside words
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +138,9 @@ class PreparedQuestion:
 
 def clean_input(raw: str, max_chars: int) -> tuple[str, bool]:
     """Printable text: no control/bidi characters, lone surrogates or markup; whitespace collapsed."""
+    raw = raw.lstrip()  # leading blank lines must not use up the length budget
     text = "".join(ch for ch in raw[: max_chars * 4] if not 0xD800 <= ord(ch) <= 0xDFFF)
-    text = CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = CONTROL.sub(" ", unicodedata.normalize("NFC", INVISIBLE.sub("", text)))
     text = MARKUP.sub(" ", text)
     text = " ".join(text.split())
     return (
