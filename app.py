@@ -72,12 +72,17 @@ class FeedbackRecord:
 # --- safe text -------------------------------------------------------------------------------
 
 
+TYPOGRAPHY = re.compile(r"-{2,}|->|<-")
+
+
 def escape_markdown(text: str) -> str:
     """Text Streamlit's Markdown shows literally: no HTML, LaTeX, directives, lists or [links]().
 
     Bare https:// URLs still become links (GFM autolinks are found after escapes are resolved);
-    they open in a new tab and cannot run script."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    they open in a new tab and cannot run script. Streamlit's typography turns "--", "->" and "<-"
+    into a dash and arrows even when escaped, so a word joiner (invisible) keeps them apart."""
+    apart = TYPOGRAPHY.sub(lambda m: "\u2060".join(m.group(0)), text)
+    return MARKDOWN_SPECIAL.sub(r"\\\1", apart)
 
 
 def answer_markdown(text: str) -> str:

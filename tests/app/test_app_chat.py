@@ -49,7 +49,8 @@ def texts(block) -> list[str]:
 
 
 def unescaped(markdown: str) -> str:
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """What a reader sees: escapes resolved, invisible word joiners (kept "--" literal) dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def assistant_messages(app: AppTest) -> list:

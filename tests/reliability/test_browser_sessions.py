@@ -81,17 +81,13 @@ def test_hostile_text_typed_into_the_app_is_shown_literally_and_never_runs(brows
     assert_no_errors(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: Streamlit's Markdown turns -- into an em dash and -> <- into arrows even when "
-    "escape_markdown has backslash-escaped them, so typed text (and quotes) are not shown literally",
-)
 def test_typed_dashes_and_arrows_are_shown_literally(browser, app_url):
     typed = "is the strike over -- yes -> no <- maybe"
     page = open_chat(browser, app_url, [])
     send(page, typed)
     wait_for_answers(page, 1)
-    expect()(messages(page, "User").last).to_have_text(typed, timeout=5_000)
+    shown = messages(page, "User").last.inner_text().replace("\u2060", "")  # invisible joiners
+    assert shown.strip() == typed
 
 
 def test_five_patients_at_once_each_see_only_their_own_conversation(browser, app_url):
