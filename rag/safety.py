@@ -40,6 +40,11 @@ SPANISH = re.compile(
     r"dónde|donde|cuándo|cuando|cómo|como|puedo|tengo|sigue)\b",
     re.IGNORECASE,
 )
+SPANISH_ONLY = re.compile(
+    r"\b(huelga|cita|citas|dónde|cuándo|cómo|qué|está|están|puedo|tengo|terapeuta|sigue|piquetes?|"
+    r"mi|mis|por|para|el|los|las|una)\b|¿",
+    re.IGNORECASE,
+)
 ENGLISH = re.compile(
     r"\b(the|is|are|my|will|can|what|where|when|how|why|strike|kaiser|a|of|to|in|i)\b", re.I
 )
@@ -101,4 +106,5 @@ def _language(question: str) -> str | None:
     if sum(ch.isascii() for ch in letters) / len(letters) < 0.5:
         return "other_language"
     spanish, english = len(SPANISH.findall(question)), len(ENGLISH.findall(question))
-    return "spanish" if spanish >= 2 and spanish > english else None
+    distinctly_spanish = bool(SPANISH_ONLY.search(question))  # French shares "que", "la", "de"
+    return "spanish" if distinctly_spanish and spanish >= 2 and spanish > english else None
