@@ -6,22 +6,11 @@ default run keeps a reduced form of each so `make test` still exercises every pa
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    REPO_ROOT,
-    SOAK,
-    answer_settings,
-    free_port,
-    index_env,
-    stop,
-    wait_until_healthy,
-)
+from browser_support import CHROMIUM, chromium_browser, streamlit_app
+from harness import SOAK, answer_settings, index_env
 
 from rag.engine import Engine, build_engine
 
@@ -40,35 +29,10 @@ def engine(built_corpus, embedder) -> Engine:
 @pytest.fixture(scope="module")
 def app_url(built_corpus, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free loopback port over the session's index."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = index_env(built_corpus.settings)
     env["STRIKEQA_DATA_DIR"] = str(tmp_path_factory.mktemp("app-data"))
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_healthy(url, server, log)
+    with streamlit_app(env, tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
-    finally:
-        stop(server)
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +42,5 @@ def browser():
         pytest.skip(
             "browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
         )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
