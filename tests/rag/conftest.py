@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from answer_support import answer_settings
 
 from rag.engine import Engine, build_engine
-from rag.settings import Settings
 
-
-def rag_settings(index_settings, **overrides) -> Settings:
-    """rag Settings for the same index as `index_settings` (no .env file read)."""
-    values = {
-        "articles_dir": index_settings.articles_dir,
-        "chroma_dir": index_settings.chroma_dir,
-        "chroma_host": index_settings.chroma_host,
-        "chroma_port": index_settings.chroma_port,
-        "data_dir": index_settings.chroma_dir.parent,
-    }
-    return Settings(_env_file=None, **{**values, **overrides})
+rag_settings = answer_settings
 
 
 @pytest.fixture(scope="session")
