@@ -110,10 +110,10 @@ def quote_in_context(article_text: str, citation: Citation) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def embedder_for(model_name: str):
+def embedder_for(model_name: str, cache_dir: Path):
     from index.embed import load_embedder
 
-    return load_embedder(model_name)
+    return load_embedder(model_name, cache_dir)
 
 
 @st.cache_resource(show_spinner=False)
@@ -121,7 +121,7 @@ def load_engine() -> Engine:
     from rag.engine import build_engine
 
     settings = Settings()
-    return build_engine(settings, embedder_for(settings.embed_model))
+    return build_engine(settings, embedder_for(settings.embed_model, settings.model_cache_dir))
 
 
 def ready_engine() -> Engine:
@@ -158,7 +158,10 @@ def build_with_progress(settings: Settings, rebuild: bool) -> bool:
     with st.status("Building the article index (needed once)…", expanded=True) as status:
         try:
             summary = build_index(
-                settings, embedder_for(settings.embed_model), rebuild=rebuild, progress=progress_bar
+                settings,
+                embedder_for(settings.embed_model, settings.model_cache_dir),
+                rebuild=rebuild,
+                progress=progress_bar,
             )
         except BuildRefused as refused:
             status.update(label="The article index could not be built", state="error")

@@ -20,7 +20,7 @@ def measure_chunk_sizes(
 ) -> list[tuple[int, int, RetrievalScore]]:
     """(sentences per chunk, chunks in the index, retrieval score) for each size."""
     scorable = [case for case in cases if case.expected_sources]
-    embedder = load_embedder()
+    embedder = load_embedder(Settings().embed_model, Settings().model_cache_dir)
     rows = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:

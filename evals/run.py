@@ -38,7 +38,7 @@ def run_suite(
     judge: bool = False,
     embedder: BaseEmbedding | None = None,
 ) -> EvalReport:
-    embedder = embedder or load_embedder(settings.embed_model)
+    embedder = embedder or load_embedder(settings.embed_model, settings.model_cache_dir)
     engine = build_engine(settings, embedder=embedder)
     baseline = NaiveBaseline(settings.articles_dir, embedder)
     engine.answer(WARM_UP_QUESTION)  # first-call costs (torch, caches) are not a case's latency

@@ -1,4 +1,4 @@
-"""`python -m index build|add|export|stats`: keep the article index current from the shell."""
+"""`python -m index build|add|model|export|stats`: keep the article index current from the shell."""
 
 from __future__ import annotations
 
@@ -38,12 +38,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
     corpus_files(settings.articles_dir)  # a wrong folder fails now, not after the model loads
-    from index.embed import load_embedder  # torch takes ~10 s to import: only build pays for it
+    from index.embed import load_embedder  # the model loads only for commands that embed
 
-    summary = build_index(
-        settings, load_embedder(settings.embed_model), rebuild=args.rebuild, progress=_bar
-    )
+    embedder = load_embedder(settings.embed_model, settings.model_cache_dir)
+    summary = build_index(settings, embedder, rebuild=args.rebuild, progress=_bar)
     print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_model(settings: IndexSettings, args: argparse.Namespace) -> int:
+    """Prepare the embedding model (the one-off ONNX export) and say which runtime it uses."""
+    from index.embed import load_embedder
+
+    embedder = load_embedder(settings.embed_model, settings.model_cache_dir)
+    print(f"embedding model ready: {settings.embed_model} ({type(embedder).__name__})")
     return 0
 
 
@@ -148,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--date", type=date.fromisoformat, help="publication date, YYYY-MM-DD")
     add.add_argument("--url")
     add.set_defaults(command=cmd_add)
+    commands.add_parser(
+        "model", help="prepare the embedding model (ONNX export, once)"
+    ).set_defaults(command=cmd_model)
     commands.add_parser("export", help="every chunk as JSON lines").set_defaults(command=cmd_export)
     stats = commands.add_parser("stats", help="what the index holds")
     stats.add_argument("--json", action="store_true")

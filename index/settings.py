@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EMBED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MODEL_CACHE_DIR = REPO_ROOT / ".strikeqa" / "models"  # the ONNX export of the embedding model
 
 
 class IndexSettings(BaseSettings):
@@ -20,6 +21,7 @@ class IndexSettings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "strikeqa"
     embed_model: str = EMBED_MODEL_NAME
+    model_cache_dir: Path = MODEL_CACHE_DIR
     chunk_sentences: int = 1  # sentences per chunk; 1 measured best (see README)
     max_file_mb: float = 20.0  # larger files are skipped with a warning
     dup_similarity: float = 0.72  # with shared words (dedup.py): a rewrite of the same sentence

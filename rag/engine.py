@@ -134,7 +134,10 @@ def build_engine(
         )
     try:
         retriever = HybridRetriever(
-            state, collection, embedder or load_embedder(settings.embed_model), mode
+            state,
+            collection,
+            embedder or load_embedder(settings.embed_model, settings.model_cache_dir),
+            mode,
         )
     except (KeyError, ValueError) as error:
         raise store.IndexUnavailable(
