@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import sys
@@ -38,12 +39,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_build(settings: IndexSettings, args: argparse.Namespace) -> int:
     corpus_files(settings.articles_dir)  # a wrong folder fails now, not after the model loads
-    from index.embed import load_embedder  # the model loads only for commands that embed
-
-    embedder = load_embedder(settings.embed_model, settings.model_cache_dir)
-    summary = build_index(settings, embedder, rebuild=args.rebuild, progress=_bar)
+    summary = build_index(
+        settings, functools.partial(_embedder, settings), rebuild=args.rebuild, progress=_bar
+    )
     print("\n".join(summary.lines()))
     return 0
+
+
+def _embedder(settings: IndexSettings):
+    from index.embed import load_embedder  # llama-index and the model load only when needed
+
+    return load_embedder(settings.embed_model, settings.model_cache_dir)
 
 
 def cmd_model(settings: IndexSettings, args: argparse.Namespace) -> int:

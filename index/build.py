@@ -5,6 +5,7 @@ moved (same text, new offset or ordinal) gets its old vector copied, so an edit 
 changed chunks; a removed article's vectors are deleted. One build at a time (a file
 lock), and nothing is visible to readers until the final state commit (see store.py). A local
 index that cannot be opened, or whose committed vectors went missing, is rebuilt from the corpus.
+A corpus that has not changed is a no-op: nothing is written and the model is never loaded.
 """
 
 from __future__ import annotations
@@ -16,23 +17,38 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
-from chromadb.api import ClientAPI
-from chromadb.api.models.Collection import Collection
 from filelock import FileLock, Timeout
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index import store
 from index.chunk import chunk_article
 from index.dedup import group_duplicates
-from index.load import corpus_files, load_articles
+from index.load import LoadResult, corpus_files, load_articles
 from index.manifest import read_manifest
 from index.settings import IndexSettings
 from index.store import IndexState, StoredChunk
 from index.types import Article, Chunk
 
+if TYPE_CHECKING:  # chromadb types only
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
 Progress = Callable[[Iterable], Iterable]
+EMBED_BATCH = 32
+
+
+@runtime_checkable
+class TextEmbedder(Protocol):
+    """What a build needs of a model (a llama-index BaseEmbedding is one)."""
+
+    def get_text_embedding_batch(self, texts: list[str]) -> list[list[float]]: ...
+
+
+# A model, or a loader called only when some chunk needs a vector: a no-op build never pays the
+# model's load (nor llama-index's import).
+EmbedderSource = TextEmbedder | Callable[[], TextEmbedder]
 
 
 class BuildRefused(RuntimeError):
@@ -60,11 +76,35 @@ class BuildSummary:
 
 def build_index(
     settings: IndexSettings,
-    embedder: BaseEmbedding,
+    embedder: EmbedderSource,
     rebuild: bool = False,
     progress: Progress = lambda items: items,
 ) -> BuildSummary:
+    """Bring the index in line with the corpus folder."""
     started = time.perf_counter()
+    loaded = _load_corpus(settings)
+    with build_lock(settings.lock_path):
+        client, collection, set_aside = _open_for_build(settings)
+        stored_keys = store.all_keys(collection)
+        collection, previous = _previous_state(client, collection, stored_keys, settings, rebuild)
+        state, fresh = _plan(settings, loaded.articles, previous)
+        if previous is not None and not fresh and _unchanged(state, previous, stored_keys):
+            return _summary(previous, 0, 0, started, loaded.skipped + set_aside)
+        vectors = _moved_vectors(collection, fresh, previous)
+        computed = [s for s in fresh if s.key not in vectors]
+        vectors |= _embed(_resolved(embedder, computed), computed, progress)
+        store.upsert_vectors(collection, fresh, [vectors[s.key] for s in fresh])
+        vectors |= store.fetch_embeddings(
+            collection, [s.key for s in state.chunks if s.key not in vectors]
+        )
+        state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
+        store.commit_state(collection, state)
+        stale = store.all_keys(collection) - state.keys()
+        store.delete_vectors(collection, stale)
+    return _summary(state, len(computed), len(stale), started, loaded.skipped + set_aside)
+
+
+def _load_corpus(settings: IndexSettings) -> LoadResult:
     loaded = load_articles(
         corpus_files(settings.articles_dir),
         read_manifest(settings.manifest_path),
@@ -75,38 +115,55 @@ def build_index(
             f"no readable articles in {settings.articles_dir}; nothing indexed, "
             "the existing index is unchanged"
         )
-    with build_lock(settings.lock_path):
-        client, collection, set_aside = _open_for_build(settings)
-        previous = _readable_state(collection)
-        if previous and previous.embed_model != settings.embed_model:
-            if not rebuild:
-                raise BuildRefused(
-                    f"the index was built with {previous.embed_model}, "
-                    f"not {settings.embed_model}; use --rebuild"
-                )
-            store.drop_collection(client, settings)
-            collection, previous = store.open_collection(client, settings), None
-        state, fresh = _plan(settings, loaded.articles, None if rebuild else previous)
-        vectors = _moved_vectors(collection, fresh, None if rebuild else previous)
-        computed = [s for s in fresh if s.key not in vectors]
-        vectors |= _embed(embedder, computed, progress)
-        store.upsert_vectors(collection, fresh, [vectors[s.key] for s in fresh])
-        vectors |= store.fetch_embeddings(
-            collection, [s.key for s in state.chunks if s.key not in vectors]
+    return loaded
+
+
+def _previous_state(
+    client: ClientAPI,
+    collection: Collection,
+    stored_keys: set[str],
+    settings: IndexSettings,
+    rebuild: bool,
+) -> tuple[Collection, IndexState | None]:
+    """The collection and the committed state to build on (none when rebuilding). A model change
+    is refused unless rebuilding, and then the old collection, useless to the new model, goes."""
+    previous = _readable_state(collection, stored_keys)
+    if previous is None or previous.embed_model == settings.embed_model:
+        return collection, None if rebuild else previous
+    if not rebuild:
+        raise BuildRefused(
+            f"the index was built with {previous.embed_model}, "
+            f"not {settings.embed_model}; use --rebuild"
         )
-        state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
-        store.commit_state(collection, state)
-        stale = store.all_keys(collection) - state.keys()
-        store.delete_vectors(collection, stale)
+    store.drop_collection(client, settings)
+    return store.open_collection(client, settings), None
+
+
+def _unchanged(state: IndexState, previous: IndexState, stored_keys: set[str]) -> bool:
+    """Same chunks, same article metadata, no leftover vectors: there is nothing to write."""
+    return state.keys() == previous.keys() == stored_keys and [
+        (a.article_id, a.meta, a.content_sha) for a in state.articles
+    ] == [(a.article_id, a.meta, a.content_sha) for a in previous.articles]
+
+
+def _summary(
+    state: IndexState, embedded: int, deleted: int, started: float, skipped: tuple[str, ...]
+) -> BuildSummary:
     return BuildSummary(
         articles=len(state.articles),
         chunks=len(state.chunks),
-        embedded=len(computed),
-        deleted=len(stale),
+        embedded=embedded,
+        deleted=deleted,
         duplicate_groups=len({s.chunk.dup_group for s in state.chunks if s.chunk.dup_group}),
         seconds=time.perf_counter() - started,
-        skipped=loaded.skipped + set_aside,
+        skipped=skipped,
     )
+
+
+def _resolved(embedder: EmbedderSource, needed: list[StoredChunk]) -> TextEmbedder | None:
+    if not needed:
+        return None
+    return embedder if isinstance(embedder, TextEmbedder) else embedder()
 
 
 @contextmanager
@@ -144,14 +201,14 @@ def _open_for_build(settings: IndexSettings) -> tuple[ClientAPI, Collection, tup
     return client, store.open_collection(client, settings), (note,)
 
 
-def _readable_state(collection) -> IndexState | None:
+def _readable_state(collection: Collection, stored_keys: set[str]) -> IndexState | None:
     """The last committed state; an unreadable one, or one whose vectors went missing from
     Chroma, is rebuilt over (nothing of it is trusted as already embedded), not fatal to a build."""
     try:
         state = store.read_state(collection)
     except store.IndexUnavailable:
         return None
-    return state if state and state.keys() <= store.all_keys(collection) else None
+    return state if state and state.keys() <= stored_keys else None
 
 
 def _plan(
@@ -191,10 +248,14 @@ def _vector_key(chunk: Chunk, embed_model: str) -> str:
 
 
 def _embed(
-    embedder: BaseEmbedding, fresh: list[StoredChunk], progress: Progress
+    embedder: TextEmbedder | None, fresh: list[StoredChunk], progress: Progress
 ) -> dict[str, list[float]]:
+    """Vectors by key; batches hold texts of similar length, so little of each is padding."""
     vectors: dict[str, list[float]] = {}
-    batches = [fresh[i : i + 32] for i in range(0, len(fresh), 32)]
+    if embedder is None:
+        return vectors
+    by_length = sorted(fresh, key=lambda s: len(s.chunk.text))
+    batches = [by_length[i : i + EMBED_BATCH] for i in range(0, len(by_length), EMBED_BATCH)]
     for batch in progress(batches):
         embeddings = embedder.get_text_embedding_batch([s.chunk.text for s in batch])
         vectors.update({s.key: e for s, e in zip(batch, embeddings, strict=True)})

@@ -25,6 +25,7 @@ from index.types import Article, ArticleMeta, Chunk
 STATE_KEY = "strikeqa_state"
 MODEL_KEY = "strikeqa_embed_model"
 STATE_VERSION = 2
+BATCH = 4096  # records per Chroma call: under its max batch size (5,461 for a local client)
 REBUILD_HINT = "run `python -m index build --rebuild` (or `make run`, which builds it)"
 SEARCH_HINT = (
     "if STRIKEQA_CHROMA_HOST names a Chroma server, check that it is running and ask again; "
@@ -136,25 +137,26 @@ def commit_state(collection: Collection, state: IndexState) -> None:
 def upsert_vectors(
     collection: Collection, stored: list[StoredChunk], embeddings: list[list[float]]
 ) -> None:
-    if stored:
+    for at in range(0, len(stored), BATCH):
+        part = stored[at : at + BATCH]
         collection.upsert(
-            ids=[s.key for s in stored],
-            embeddings=embeddings,  # type: ignore[arg-type]
-            documents=[s.chunk.text for s in stored],
-            metadatas=[_chunk_metadata(s.chunk) for s in stored],
+            ids=[s.key for s in part],
+            embeddings=embeddings[at : at + BATCH],  # type: ignore[arg-type]
+            documents=[s.chunk.text for s in part],
+            metadatas=[_chunk_metadata(s.chunk) for s in part],
         )
 
 
 def fetch_embeddings(collection: Collection, keys: list[str]) -> dict[str, list[float]]:
-    if not keys:
-        return {}
-    result = collection.get(ids=keys, include=["embeddings"])
-    vectors = result["embeddings"]
-    if vectors is None:
-        return {}
-    return {
-        key: list(map(float, vector)) for key, vector in zip(result["ids"], vectors, strict=True)
-    }
+    vectors: dict[str, list[float]] = {}
+    for at in range(0, len(keys), BATCH):
+        result = collection.get(ids=keys[at : at + BATCH], include=["embeddings"])
+        found = result["embeddings"]
+        if found is not None:
+            vectors |= {
+                key: list(map(float, v)) for key, v in zip(result["ids"], found, strict=True)
+            }
+    return vectors
 
 
 def all_keys(collection: Collection) -> set[str]:
@@ -162,8 +164,9 @@ def all_keys(collection: Collection) -> set[str]:
 
 
 def delete_vectors(collection: Collection, keys: set[str]) -> None:
-    if keys:
-        collection.delete(ids=sorted(keys))
+    ordered = sorted(keys)
+    for at in range(0, len(ordered), BATCH):
+        collection.delete(ids=ordered[at : at + BATCH])
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:

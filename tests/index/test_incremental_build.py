@@ -3,8 +3,10 @@ nothing, one build at a time, and an index is only ever extended with the model 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
@@ -12,6 +14,7 @@ from pydantic import PrivateAttr
 from index import store
 from index.build import BuildRefused, build_index, build_lock
 from index.settings import IndexSettings
+from index.types import Chunk
 
 FORTUNE = "002_647c46df6db8ea69"
 PICKET = "004_347b3ec411fdd49b"
@@ -85,6 +88,50 @@ def test_rerunning_build_adds_no_vectors(tmp_settings, embedder):
     assert (second.embedded, second.deleted, second.chunks) == (0, 0, first.chunks)
     collection, state = committed(tmp_settings)
     assert collection.count() == len(state.chunks) == first.chunks
+
+
+def never_load_a_model():
+    raise AssertionError("an unchanged corpus needs no embedding model")
+
+
+def test_an_unchanged_corpus_writes_nothing_and_never_loads_the_model(built_copy):
+    collection, before = committed(built_copy)
+    time.sleep(1.1)  # built_at has whole seconds: a new commit would now show a new time
+
+    summary = build_index(built_copy, never_load_a_model)
+
+    _, after = committed(built_copy)
+    assert (summary.embedded, summary.deleted, summary.chunks) == (0, 0, len(before.chunks))
+    assert after.built_at == before.built_at  # no new commit
+    assert_chroma_matches_state(collection, after)
+
+
+def test_a_changed_corpus_loads_the_model_only_then(built_copy, embedder):
+    edit(built_copy, FORTUNE, "about 35 colleagues", "about three dozen colleagues")
+    loads = []
+
+    summary = build_index(built_copy, lambda: loads.append(1) or embedder)
+
+    assert (summary.embedded, len(loads)) == (1, 1)
+
+
+def test_more_vectors_than_one_chroma_call_takes_are_written_read_and_deleted(tmp_settings):
+    """Chroma refuses a batch over its max size (5,461 locally): a 100x corpus is ~8,000 chunks."""
+    collection = store.open_collection(store.open_client(tmp_settings), tmp_settings)
+    count = store.BATCH * 2 + 7
+    stored = [
+        store.StoredChunk(f"a#{i:05d}@k", Chunk(f"a#{i:05d}", "a", f"sentence {i}", i, i + 1))
+        for i in range(count)
+    ]
+    vectors = np.random.default_rng(0).normal(size=(count, 8)).astype(np.float32).tolist()
+
+    store.upsert_vectors(collection, stored, vectors)
+    fetched = store.fetch_embeddings(collection, [s.key for s in stored])
+    store.delete_vectors(collection, {s.key for s in stored[1:]})
+
+    assert len(fetched) == count
+    assert np.allclose(fetched[stored[-1].key], vectors[-1])
+    assert store.all_keys(collection) == {stored[0].key}
 
 
 def test_editing_one_sentence_re_embeds_only_that_sentence(built_copy, embedder):
