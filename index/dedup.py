@@ -1,8 +1,8 @@
 """Near-duplicate detection: chunks of different articles that state the same thing form a group.
 
-Two chunks state the same thing when their word sets overlap strongly (copies), or when their
-embeddings are close AND they still share a good part of their words (loose rewrites; cosine
-alone also pairs different stories about the same strike). Groups form by leader clustering in
+Two chunks state the same thing when they give the same figures and their word sets overlap
+strongly (copies), or their embeddings are close AND they still share a good part of their words
+(loose rewrites; cosine alone also pairs different stories about the same strike). Groups form by leader clustering in
 preference order, so no chain of loose matches can merge unrelated facts; each group is named
 after its leader, the copy from the most preferred article. Each chunk is compared only with
 its close neighbours in embedding space, so the work grows with n x neighbours, not n x n.
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.types import Chunk
 
 WORD = re.compile(r"\w+")
+FIGURE = re.compile(r"\d[\d,.:]*\d|\d")
 COPY_JACCARD = 0.6  # this much shared vocabulary is a copy whatever the embedding says
 REWRITE_JACCARD = 0.28  # a rewrite close in embedding space must still share this much
 # Only pairs this close in embedding space are compared: every same-fact pair in the bundled
@@ -37,12 +39,13 @@ def group_duplicates(
     order = sorted(
         range(len(chunks)), key=lambda i: (preference(chunks[i].article_id), chunks[i].start)
     )
-    words = [set(WORD.findall(c.text.lower())) for c in chunks]
+    facts = SameFact.of(chunks, min_cosine)
     neighbours = close_neighbours(embeddings)
     is_leader = [False] * len(chunks)
     leader_of: dict[int, int] = {}
     for i in order:
-        match = _best_leader(i, neighbours[i], is_leader, chunks, words, min_cosine)
+        fitting = [j for j, cos in neighbours[i].items() if is_leader[j] and facts(i, j, cos)]
+        match = max(fitting, key=lambda j: neighbours[i][j], default=None)
         if match is None:
             is_leader[i] = True
         else:
@@ -50,6 +53,28 @@ def group_duplicates(
     groups = {chunks[i].chunk_id: chunks[leader].chunk_id for i, leader in leader_of.items()}
     groups.update({chunks[j].chunk_id: chunks[j].chunk_id for j in set(leader_of.values())})
     return groups
+
+
+@dataclass(frozen=True, slots=True)
+class SameFact:
+    """Whether chunks i and j (of different articles, at a given cosine) state the same fact."""
+
+    chunks: Sequence[Chunk]
+    words: list[set[str]]
+    figures: list[frozenset[str]]
+    min_cosine: float
+
+    @classmethod
+    def of(cls, chunks: Sequence[Chunk], min_cosine: float) -> SameFact:
+        words = [set(WORD.findall(c.text.lower())) for c in chunks]
+        return cls(chunks, words, [figures_in(c.text) for c in chunks], min_cosine)
+
+    def __call__(self, i: int, j: int, cosine: float) -> bool:
+        return (
+            self.chunks[i].article_id != self.chunks[j].article_id
+            and self.figures[i] == self.figures[j]
+            and _same_fact(cosine, _jaccard(self.words[i], self.words[j]), self.min_cosine)
+        )
 
 
 def close_neighbours(embeddings: np.ndarray) -> list[dict[int, float]]:
@@ -67,15 +92,10 @@ def close_neighbours(embeddings: np.ndarray) -> list[dict[int, float]]:
     return found
 
 
-def _best_leader(i, candidates, is_leader, chunks, words, min_cosine) -> int | None:
-    fitting = [
-        j
-        for j, cosine in candidates.items()
-        if is_leader[j]
-        and chunks[j].article_id != chunks[i].article_id
-        and _same_fact(cosine, _jaccard(words[i], words[j]), min_cosine)
-    ]
-    return max(fitting, key=lambda j: candidates[j], default=None)
+def figures_in(text: str) -> frozenset[str]:
+    """The numbers a sentence states ("2,400" and "2400" alike): a sentence giving other figures
+    states another fact, however close its words are."""
+    return frozenset(figure.replace(",", "") for figure in FIGURE.findall(text))
 
 
 def _same_fact(cosine: float, jaccard: float, min_cosine: float) -> bool:
