@@ -2,8 +2,8 @@
 
 Several cheap checks, because a similarity cut-off alone is too fragile: nothing close enough;
 a question about what no news article could know (the future, the strike's outcome) or about a
-patient's own account (copays, billing, parking); a named person or place the articles never
-mention; or most of the question's specific terms absent from the whole corpus.
+patient's own account (copays, billing, parking); a named person or place that no retrieved
+passage mentions; or most of the question's topic terms absent from the whole corpus.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import Stemmer
 
-from rag.corpus import stems, term_share
-from rag.query import SYNONYMS, PreparedQuestion
+from rag.corpus import alternatives, stems, term_share
+from rag.query import STOPWORDS, SYNONYMS, PreparedQuestion
 from rag.settings import Settings
 from rag.types import RetrievedChunk
 
@@ -38,6 +38,14 @@ NAME_AFTER_TITLE = re.compile(
 )
 CAPITALIZED = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 MAX_UNKNOWN_SHARE = 0.5
+FAR = "nothing in the articles is close to the question"
+EVIDENCE_WORD = re.compile(r"[a-z][a-z'-]+")
+# Words naming the form of the answer, not its topic: an article gives "9961 Sierra Ave.", never
+# the word "address", so their absence from the articles says nothing about coverage.
+ANSWER_FORM_WORDS = frozenset(
+    "address addresses location locations located time times hour hours schedule date dates "
+    "number numbers figure figures".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,51 +57,72 @@ class Coverage:
 def judge_coverage(
     question: PreparedQuestion,
     hits: Sequence[RetrievedChunk],
-    corpus_words: frozenset[str],
     idf: Mapping[str, float],
     settings: Settings,
 ) -> Coverage:
     if not hits:
         return Coverage(False, "nothing was retrieved")
+    reason = (
+        _too_far(question, hits, settings)
+        or _beyond_the_news(question.text)
+        or _unmentioned_name(question.text, hits)
+        or _unknown_topic(question.terms, hits, idf)
+    )
+    return Coverage(not reason, reason or "")
+
+
+def _too_far(
+    question: PreparedQuestion, hits: Sequence[RetrievedChunk], settings: Settings
+) -> str | None:
     lexical = max(term_share(question.terms, stems(hit.chunk.text)) for hit in hits)
-    if (
-        max(hit.dense_score for hit in hits) < settings.refuse_below_cosine
-        and lexical < settings.rescue_term_share
-    ):
-        return Coverage(False, "nothing in the articles is close to the question")
-    if OUTCOME.search(question.text):
-        return Coverage(
-            False, "asks about the strike's outcome or end, which the articles cannot know"
-        )
-    if OWN_ACCOUNT.search(question.text):
-        return Coverage(False, "asks about a patient's own account or an uncovered topic")
-    unknown_names = _unknown_names(question.text, corpus_words)
-    if unknown_names:
-        return Coverage(
-            False, f"names {', '.join(unknown_names)}, who/which the articles never mention"
-        )
-    unknown_run = _unknown_run(question.terms, idf)
-    if unknown_run:
-        return Coverage(False, f"asks about {unknown_run!r}, which the articles never mention")
-    share = _unknown_share(question.terms, idf)
+    close = max(hit.dense_score for hit in hits) >= settings.refuse_below_cosine
+    return None if close or lexical >= settings.rescue_term_share else FAR
+
+
+def _beyond_the_news(text: str) -> str | None:
+    if OUTCOME.search(text):
+        return "asks about the strike's outcome or end, which the articles cannot know"
+    if OWN_ACCOUNT.search(text):
+        return "asks about a patient's own account or an uncovered topic"
+    return None
+
+
+def _unmentioned_name(text: str, hits: Sequence[RetrievedChunk]) -> str | None:
+    """A name asked about must be in the evidence, not merely somewhere in the corpus (a large
+    corpus mentions many Smiths; that one is not ours)."""
+    evidence = frozenset(w for hit in hits for w in EVIDENCE_WORD.findall(hit.chunk.text.lower()))
+    names = _unknown_names(text, evidence)
+    return f"names {', '.join(names)}, whom no retrieved passage mentions" if names else None
+
+
+def _unknown_topic(
+    terms: Sequence[str], hits: Sequence[RetrievedChunk], idf: Mapping[str, float]
+) -> str | None:
+    topic = [term for term in terms if term not in ANSWER_FORM_WORDS]
+    evidence = frozenset().union(*(stems(hit.chunk.text) for hit in hits))
+    run = _unknown_run(topic, evidence)
+    if run:
+        return f"asks about {run!r}, which no retrieved passage mentions"
+    share = _unknown_share(topic, idf)
     if share > MAX_UNKNOWN_SHARE:
-        return Coverage(
-            False, f"{share:.0%} of the question's specific terms are not in the articles"
-        )
-    return Coverage(True, "")
+        return f"{share:.0%} of the question's specific terms are not in the articles"
+    return None
 
 
-def _unknown_names(text: str, corpus_words: frozenset[str]) -> list[str]:
+def _unknown_names(text: str, known_words: frozenset[str]) -> list[str]:
     names = [m.group(1) for m in NAME_AFTER_TITLE.finditer(text)] + CAPITALIZED.findall(text)
     return [
-        name for name in names if name.lower() not in corpus_words and name.lower() not in SYNONYMS
+        name
+        for name in names
+        if name.lower() not in known_words | STOPWORDS and name.lower() not in SYNONYMS
     ]
 
 
-def _unknown_run(terms: Sequence[str], idf: Mapping[str, float]) -> str | None:
-    """Two unknown words in a row ("woodland hills") are most likely a name the articles lack."""
+def _unknown_run(terms: Sequence[str], evidence: frozenset[str]) -> str | None:
+    """Two words in a row that no retrieved passage holds ("woodland hills") are most likely a
+    name the articles lack (judged on the evidence: a large corpus holds most words somewhere)."""
     for first, second in zip(terms, terms[1:], strict=False):
-        if not (_known(first, idf) or _known(second, idf)):
+        if not (alternatives(first) & evidence or alternatives(second) & evidence):
             return f"{first} {second}"
     return None
 
@@ -103,12 +132,8 @@ def _known(term: str, idf: Mapping[str, float]) -> bool:
 
 
 def _unknown_share(terms: Sequence[str], idf: Mapping[str, float]) -> float:
-    """Rarity-weighted share of question terms that no article sentence contains (synonyms count)."""
-    if not terms:
-        return 0.0
-    rarest = max(idf.values(), default=1.0)
-    weights = {
-        term: (idf.get(STEMMER.stemWord(term), rarest), _known(term, idf)) for term in set(terms)
-    }
-    total = sum(weight for weight, _ in weights.values())
-    return sum(weight for weight, known in weights.values() if not known) / total
+    """Share of the question's distinct terms that no article sentence contains (synonyms count).
+    Counted, not rarity-weighted: an unknown word has no frequency of its own, and weighting it as
+    the rarest word makes refusals creep up as the corpus grows."""
+    distinct = set(terms)
+    return sum(not _known(term, idf) for term in distinct) / len(distinct) if distinct else 0.0

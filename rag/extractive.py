@@ -94,8 +94,8 @@ def answer_extractively(
     corpus: Corpus,
     settings: Settings,
 ) -> Answer:
-    asked = asked_kinds(question.text)
-    if not judge_coverage(question, hits, corpus.lexicon.corpus, corpus.idf, settings).covered:
+    asked = asked_kinds(f"{question.text} {' '.join(question.own_terms)}")  # typos corrected
+    if not judge_coverage(question, hits, corpus.idf, settings).covered:
         return refusal(question.text)
     candidates = _ranked(_candidates(question, hits, asked, corpus))
     if "how_many" in asked and not any("how_many" in c.kinds for c in candidates[:3]):

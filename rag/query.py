@@ -134,6 +134,9 @@ class PreparedQuestion:
         str, ...
     ]  # content terms (shorthand expanded, corrected; with the previous turn's for follow-ups)
     truncated: bool
+    own_terms: tuple[
+        str, ...
+    ] = ()  # this turn's content terms alone (corrected: "adress" -> address)
 
 
 def clean_input(raw: str, max_chars: int) -> tuple[str, bool]:
@@ -173,7 +176,9 @@ def prepare(
         *(w for t in terms for w in SYNONYMS.get(t, "").split()),
         *_written_numbers(terms),
     ]
-    return PreparedQuestion(text, dense_query, " ".join(expanded) or text, tuple(terms), truncated)
+    return PreparedQuestion(
+        text, dense_query, " ".join(expanded) or text, tuple(terms), truncated, tuple(own_terms)
+    )
 
 
 def _written_numbers(terms: Sequence[str]) -> list[str]:
