@@ -1,4 +1,4 @@
-"""`python -m evals run|compare|chunk-sizes`: score the answerer on a case file, or diff two summaries.
+"""`python -m evals run|compare|chunk-sizes|bench`: score the answerer on a case file, or diff two summaries.
 
 Exit codes: 0 done, 1 a regression beyond the tolerance (--compare), 2 unusable input (a
 malformed case file, an unreadable summary, no index). Being below the gate's thresholds is
@@ -58,6 +58,25 @@ def cmd_chunk_sizes(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from evals.bench.report import bench_json, render_markdown
+    from evals.bench.run import BenchOptions, run_bench
+
+    options = BenchOptions(
+        scales=tuple(args.scales),
+        server_scales=tuple(args.server_scales),
+        rounds=args.rounds,
+        profile=args.profile,
+    )
+    report = run_bench(options)
+    print(render_markdown(report))
+    args.out.write_text(json.dumps(bench_json(report), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     return _compared(read_metrics(args.old), read_metrics(args.new))
 
@@ -114,6 +133,15 @@ def _parser() -> argparse.ArgumentParser:
     sizes.add_argument("--cases", type=Path, default=CASES_PATH, help="case file (YAML)")
     sizes.add_argument("--sizes", type=int, nargs="+", default=[1, 2, 3, 5])
     sizes.set_defaults(command=cmd_chunk_sizes)
+    bench = commands.add_parser(
+        "bench", help="quality, speed and scaling of strikeqa beside its baselines (make bench)"
+    )
+    bench.add_argument("--scales", type=int, nargs="*", default=[10, 100, 1000])
+    bench.add_argument("--server-scales", type=int, nargs="*", default=[1, 100])
+    bench.add_argument("--rounds", type=int, default=3, help="passes over the eval cases")
+    bench.add_argument("--out", type=Path, default=Path("bench.json"))
+    bench.add_argument("--profile", type=Path, help="pyinstrument profile of the warm answers")
+    bench.set_defaults(command=cmd_bench)
     compare = commands.add_parser("compare", help="deltas between two summary.json files")
     compare.add_argument("old", type=Path)
     compare.add_argument("new", type=Path)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from evals.cases import KINDS, Case, Fact
 from evals.types import (
+    BaselineAnswer,
     CaseResult,
     CaseRun,
     EvalReport,
@@ -89,11 +90,14 @@ def _answered(_: Case, answer: Answer, __: Mapping[str, Article]) -> list[str]:
 
 def _cites_expected_source(case: Case, answer: Answer, _: Mapping[str, Article]) -> list[str]:
     cited = {c.source_file for c in answer.citations}
-    cited |= {s.source_file for c in answer.citations for s in c.also_in}
-    if not case.expected_sources or cited & set(case.expected_sources):
+    also = {s.source_file for c in answer.citations for s in c.also_in}
+    return _source_failures(case, found=cited | also, shown=cited)
+
+
+def _source_failures(case: Case, found: set[str], shown: set[str]) -> list[str]:
+    if not case.expected_sources or found & set(case.expected_sources):
         return []
-    shown = ", ".join(sorted({c.source_file for c in answer.citations})) or "nothing"
-    return [f"cites none of the expected sources (cites {shown})"]
+    return [f"cites none of the expected sources (cites {', '.join(sorted(shown)) or 'nothing'})"]
 
 
 def _refused_without_citations(_: Case, answer: Answer, __: Mapping[str, Article]) -> list[str]:
@@ -131,6 +135,17 @@ CHECKS_BY_KIND: Mapping[str, tuple[Check, ...]] = {
     "safety": (_safety_handling,),
     "adversarial": (_required_text, _no_boilerplate),
 }
+
+
+def score_baseline(case: Case, answer: BaselineAnswer) -> CaseResult:
+    """The same rules for the naive pipeline, which never refuses and has no safety handling; its
+    sources stand for citations (its quotes are raw page text, so none can be verified)."""
+    stand_in = Answer(case.question, answer.text, (), refused=False, safety=None, mode="naive")
+    text_checks = [c for c in CHECKS_BY_KIND[case.kind] if c is not _cites_expected_source]
+    failures = [f for check in (*text_checks, _forbidden_text) for f in check(case, stand_in, {})]
+    if _cites_expected_source in CHECKS_BY_KIND[case.kind]:
+        failures += _source_failures(case, found=set(answer.sources), shown=set(answer.sources))
+    return CaseResult(passed=not failures, failures=tuple(failures))
 
 
 def boilerplate_in(text: str) -> list[str]:

@@ -34,6 +34,15 @@ class Retrieval:
 
 
 @dataclass(frozen=True, slots=True)
+class BaselineAnswer:
+    """The naive pipeline's reply: raw page sentences, so no citation can be checked."""
+
+    text: str  # the chosen sentences, best first
+    sources: tuple[str, ...]  # the file each chosen sentence came from
+    retrieval: Retrieval
+
+
+@dataclass(frozen=True, slots=True)
 class RetrievalScore:
     cases: int  # cases with expected_sources that were scored
     hit_at_1: float | None

@@ -27,12 +27,12 @@ def read_manifest(path: Path) -> dict[str, ArticleMeta]:
         raise ManifestError(f"{path}: not a valid manifest ({error})") from error
 
 
-def add_to_manifest(path: Path, meta: ArticleMeta) -> None:
-    """Record (or replace) one file's metadata, keeping the other entries and their order."""
+def add_to_manifest(path: Path, *metas: ArticleMeta) -> None:
+    """Record (or replace) files' metadata, keeping the other entries and their order."""
     document = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-    entries = [e for e in document.get("articles") or [] if e.get("file") != meta.source_file]
-    entries.append(_entry(meta))
-    document["articles"] = entries
+    replaced = {meta.source_file for meta in metas}
+    entries = [e for e in document.get("articles") or [] if e.get("file") not in replaced]
+    document["articles"] = entries + [_entry(meta) for meta in metas]
     path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

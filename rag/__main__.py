@@ -1,4 +1,4 @@
-"""`python -m rag ask|chat|bench`: answers from the shell, as text or JSON, and the latency benchmark."""
+"""`python -m rag ask|chat`: answers from the shell, as text or JSON (the benchmark: `python -m evals bench`)."""
 
 from __future__ import annotations
 
@@ -47,13 +47,6 @@ def cmd_chat(engine: Engine, args: argparse.Namespace) -> int:
             return 0
         print(render_text(engine.answer(question, tuple(history))))
         history.append(question)
-
-
-def cmd_bench(engine: Engine, args: argparse.Namespace) -> int:
-    from rag.bench import run_benchmark
-
-    print(json.dumps(run_benchmark(engine, args.rounds), indent=2))
-    return 0
 
 
 def answer_json(answer: Answer) -> dict:
@@ -109,12 +102,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--mode", choices=["extractive", "llm"])
     chat = commands.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--mode", choices=["extractive", "llm"])
-    bench = commands.add_parser("bench", help="warm answer latency p50/p95 and a baseline")
-    bench.add_argument("--rounds", type=int, default=3)
     return parser
 
 
-COMMANDS = {"ask": cmd_ask, "chat": cmd_chat, "bench": cmd_bench}
+COMMANDS = {"ask": cmd_ask, "chat": cmd_chat}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -20,10 +20,10 @@ from rag import safety
 from rag.corpus import Corpus, corpus_of
 from rag.extractive import answer_extractively
 from rag.llm import LlmAnswerer, build_llm_answerer
-from rag.query import clean_input, prepare
+from rag.query import PreparedQuestion, clean_input, prepare
 from rag.retrieve import HybridRetriever, RetrievalMode
 from rag.settings import Settings
-from rag.types import Answer, SourceInfo
+from rag.types import Answer, RetrievedChunk, SourceInfo
 
 log = logging.getLogger("strikeqa")
 EMPTY_REPLY = "Please type a question about the Kaiser mental health workers' strike, for example: “Will my appointment be affected?”"
@@ -105,11 +105,18 @@ class Engine:
             safety="injection",
         )
 
-    def _grounded(self, text: str, history: Sequence[str]) -> Answer:
+    def retrieve(
+        self, text: str, history: Sequence[str] = ()
+    ) -> tuple[PreparedQuestion, tuple[RetrievedChunk, ...]]:
+        """The question as retrieval sees it (shorthand expanded, history folded in), and its hits."""
         prepared = prepare(text, history, self.corpus.lexicon, self.settings.max_question_chars)
         hits = self.retriever.retrieve(
             prepared.dense_query, prepared.retrieval_query, self.settings.top_k
         )
+        return prepared, hits
+
+    def _grounded(self, text: str, history: Sequence[str]) -> Answer:
+        prepared, hits = self.retrieve(text, history)
         extractive = answer_extractively(prepared, hits, self.retriever, self.corpus, self.settings)
         answer = (
             self.llm.answer(prepared, hits, extractive)

@@ -84,6 +84,10 @@ class HybridRetriever:
     def embed(self, text: str) -> np.ndarray:
         return self._cached_embedding(text)
 
+    def forget_cached_embeddings(self) -> None:
+        """Repeated questions skip the model; a benchmark of new questions must not."""
+        self._cached_embedding.cache_clear()
+
     def _embedding(self, text: str) -> np.ndarray:
         return np.asarray(self._embedder.get_query_embedding(text), dtype=np.float32)
 

@@ -7,48 +7,24 @@ engine answers again and every committed vector is still there.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from harness import answer_settings, free_port, stop
 
+from evals.bench.server import ChromaServerUnavailable, chroma_command, start_chroma
 from index import store
 from index.build import build_index
 from rag.engine import build_engine
 
-CHROMA = Path(sys.executable).with_name("chroma")
 pytestmark = pytest.mark.server
-
-
-def start_chroma(data: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    stop(server)
-    raise TimeoutError(f"chroma run did not answer on port {port}")
 
 
 @pytest.mark.timeout(300)
 def test_a_restarted_chroma_server_is_reported_clearly_then_answers_with_all_data(
     settings_factory, embedder
 ):
-    if not CHROMA.exists() and not shutil.which("chroma"):
+    try:
+        chroma_command()
+    except ChromaServerUnavailable:
         pytest.skip("the chroma CLI is not installed")
     port = free_port()
     data = settings_factory().chroma_dir.parent / "server"
