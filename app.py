@@ -144,10 +144,10 @@ def ready_engine() -> Engine:
 
 def index_missing(settings: Settings) -> bool:
     """True when no build has completed yet (as opposed to an index that exists but is unusable)."""
-    from index.store import IndexUnavailable, open_client, open_collection, read_state
+    from index.store import IndexUnavailable, open_client, read_state
 
     try:
-        return read_state(open_collection(open_client(settings), settings)) is None
+        return read_state(open_client(settings), settings) is None
     except IndexUnavailable:
         return False
 

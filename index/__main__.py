@@ -116,8 +116,9 @@ def cmd_stats(settings: IndexSettings, args: argparse.Namespace) -> int:
 
 def _committed_state(settings: IndexSettings) -> store.IndexState:
     """The committed state, only if every vector it names is in Chroma (else the numbers lie)."""
-    collection = store.open_collection(store.open_client(settings), settings)
-    state = store.read_state(collection)
+    client = store.open_client(settings)
+    collection = store.open_collection(client, settings)
+    state = store.read_state(client, settings)
     if state is None:
         raise store.IndexUnavailable(f"no index has been built yet; {store.REBUILD_HINT}")
     missing = state.keys() - store.all_keys(collection)

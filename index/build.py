@@ -28,7 +28,7 @@ from index.dedup import group_duplicates
 from index.load import LoadResult, corpus_files, load_articles
 from index.manifest import read_manifest
 from index.settings import IndexSettings
-from index.store import IndexState, StoredChunk
+from index.store import IndexState, StoredChunk, Vector
 from index.types import Article, Chunk
 
 if TYPE_CHECKING:  # chromadb types only
@@ -98,7 +98,7 @@ def build_index(
             collection, [s.key for s in state.chunks if s.key not in vectors]
         )
         state = _with_duplicate_groups(state, vectors, settings.dup_similarity)
-        store.commit_state(collection, state)
+        store.commit_state(client, settings, state)
         stale = store.all_keys(collection) - state.keys()
         store.delete_vectors(collection, stale)
     return _summary(state, len(computed), len(stale), started, loaded.skipped + set_aside)
@@ -127,7 +127,7 @@ def _previous_state(
 ) -> tuple[Collection, IndexState | None]:
     """The collection and the committed state to build on (none when rebuilding). A model change
     is refused unless rebuilding, and then the old collection, useless to the new model, goes."""
-    previous = _readable_state(collection, stored_keys)
+    previous = _readable_state(client, settings, stored_keys)
     if previous is None or previous.embed_model == settings.embed_model:
         return collection, None if rebuild else previous
     if not rebuild:
@@ -201,11 +201,13 @@ def _open_for_build(settings: IndexSettings) -> tuple[ClientAPI, Collection, tup
     return client, store.open_collection(client, settings), (note,)
 
 
-def _readable_state(collection: Collection, stored_keys: set[str]) -> IndexState | None:
+def _readable_state(
+    client: ClientAPI, settings: IndexSettings, stored_keys: set[str]
+) -> IndexState | None:
     """The last committed state; an unreadable one, or one whose vectors went missing from
     Chroma, is rebuilt over (nothing of it is trusted as already embedded), not fatal to a build."""
     try:
-        state = store.read_state(collection)
+        state = store.read_state(client, settings)
     except store.IndexUnavailable:
         return None
     return state if state and state.keys() <= stored_keys else None
@@ -232,7 +234,7 @@ def _plan(
 
 def _moved_vectors(
     collection, fresh: list[StoredChunk], previous: IndexState | None
-) -> dict[str, list[float]]:
+) -> dict[str, Vector]:
     """Vectors for new keys whose text is already embedded: a chunk moved by an edit above it
     (new offset or ordinal) is copied under its new key, not embedded again."""
     old_key = {s.chunk.text: s.key for s in previous.chunks} if previous else {}
@@ -249,21 +251,22 @@ def _vector_key(chunk: Chunk, embed_model: str) -> str:
 
 def _embed(
     embedder: TextEmbedder | None, fresh: list[StoredChunk], progress: Progress
-) -> dict[str, list[float]]:
+) -> dict[str, Vector]:
     """Vectors by key; batches hold texts of similar length, so little of each is padding."""
-    vectors: dict[str, list[float]] = {}
+    vectors: dict[str, Vector] = {}
     if embedder is None:
         return vectors
     by_length = sorted(fresh, key=lambda s: len(s.chunk.text))
     batches = [by_length[i : i + EMBED_BATCH] for i in range(0, len(by_length), EMBED_BATCH)]
     for batch in progress(batches):
         embeddings = embedder.get_text_embedding_batch([s.chunk.text for s in batch])
-        vectors.update({s.key: e for s, e in zip(batch, embeddings, strict=True)})
+        rows = np.asarray(embeddings, dtype=np.float32)
+        vectors.update({s.key: row for s, row in zip(batch, rows, strict=True)})
     return vectors
 
 
 def _with_duplicate_groups(
-    state: IndexState, vectors: dict[str, list[float]], min_cosine: float
+    state: IndexState, vectors: dict[str, Vector], min_cosine: float
 ) -> IndexState:
     chunks = [s.chunk for s in state.chunks]
     matrix = np.array([vectors[s.key] for s in state.chunks], dtype=np.float32).reshape(

@@ -26,6 +26,7 @@ from index.settings import EMBED_MODEL_NAME, MODEL_CACHE_DIR
 log = logging.getLogger("strikeqa")
 BATCH_SIZE = 32
 EXPORT_WAIT_S = 600  # another process exporting the same model: wait for its file
+EXPORT_RECIPE = 2  # bump when index/export.py changes what it writes: older files are remade
 
 
 class EmbeddingModelError(RuntimeError):
@@ -146,7 +147,11 @@ def _tokenizer(model_dir: Path) -> Tokenizer:
 def _source(model_dir: Path) -> dict:
     """What an ONNX file was made from; a different weights file means a new export."""
     weights = sorted(p for p in model_dir.iterdir() if p.suffix in (".safetensors", ".bin"))
-    return {"model_dir": str(model_dir), "weights": {p.name: p.stat().st_size for p in weights}}
+    return {
+        "model_dir": str(model_dir),
+        "weights": {p.name: p.stat().st_size for p in weights},
+        "recipe": EXPORT_RECIPE,
+    }
 
 
 def _matches(target: Path, model_dir: Path) -> bool:

@@ -130,8 +130,9 @@ def build_engine(
     settings: Settings, embedder: BaseEmbedding | None = None, mode: RetrievalMode = "hybrid"
 ) -> Engine:
     """Open the committed index and wire everything; IndexUnavailable says how to fix a bad index."""
-    collection = store.open_collection(store.open_client(settings), settings)
-    state = store.read_state(collection)
+    client = store.open_client(settings)
+    collection = store.open_collection(client, settings)
+    state = store.read_state(client, settings)
     if state is None:
         raise store.IndexUnavailable(f"no index has been built yet; {store.REBUILD_HINT}")
     if state.embed_model != settings.embed_model:

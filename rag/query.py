@@ -6,14 +6,15 @@ index vocabulary, and folding the previous turn into follow-ups that cannot stan
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
+import importlib.util
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from pathlib import Path
 
 WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
 SHORTHAND = {
@@ -52,8 +53,27 @@ SHORTHAND = {
     "hrs": "hours",
     "addr": "address",
 }
+
+
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, read from its source as data: importing scikit-learn
+    pulls in scipy and pandas, 2.3 s of every cold start (measured by `make bench --profile`)."""
+    try:
+        spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+        assert spec and spec.submodule_search_locations
+        folder = Path(spec.submodule_search_locations[0]) / "feature_extraction"
+        tree = ast.parse((folder / "_stop_words.py").read_text(encoding="utf-8"))
+        assigned = next(n.value for n in tree.body if isinstance(n, ast.Assign))
+        assert isinstance(assigned, ast.Call)
+        return frozenset(ast.literal_eval(assigned.args[0]))
+    except (AssertionError, OSError, StopIteration, ValueError, SyntaxError, IndexError):
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # its layout changed
+
+        return frozenset(ENGLISH_STOP_WORDS)
+
+
 # General English stop words plus the scaffolding of patients' questions ("tell me", "actually").
-STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+STOPWORDS = english_stop_words() | frozenset(
     (
         "ok okay tell know need got going thing things does did doing just really actually exactly "
         "like pls please hey hi hello thanks thank yes yeah gonna wanna im i'm i'd i've dont don't "
@@ -153,12 +173,20 @@ def clean_input(raw: str, max_chars: int) -> tuple[str, bool]:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lexicon:
     """What words mean here: the corpus's own words, and ordinary English (not to be 'corrected')."""
 
     corpus: frozenset[str]
     english: frozenset[str]
+
+    @functools.cached_property
+    def by_initial(self) -> dict[str, list[str]]:
+        """Every known word by its first letter: where a misspelling's match is looked for."""
+        index: dict[str, list[str]] = {}
+        for word in sorted(self.corpus | self.english):
+            index.setdefault(word[:1], []).append(word)
+        return index
 
 
 def prepare(
@@ -194,7 +222,7 @@ def is_follow_up(text: str, terms: Sequence[str]) -> bool:
 def content_terms(text: str, lexicon: Lexicon) -> list[str]:
     """Lower-case content words, shorthand expanded and misspellings mapped onto the corpus words."""
     words = _expanded(WORD.findall(text.lower().replace("’", "'")))
-    terms = [_corrected(word, lexicon.corpus, lexicon.english) for word in words if len(word) > 1]
+    terms = [_corrected(word, lexicon) for word in words if len(word) > 1]
     return [term for term in terms if term not in STOPWORDS]
 
 
@@ -207,17 +235,18 @@ def _expanded(words: Iterable[str]) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _corrected(word: str, corpus: frozenset[str], english: frozenset[str]) -> str:
+def _corrected(word: str, lexicon: Lexicon) -> str:
     """A misspelling mapped to the closest corpus word ("fontanna" -> "fontana"); real words stay."""
     if (
-        word in corpus
-        or word in english
+        word in lexicon.corpus
+        or word in lexicon.english
         or word in STOPWORDS
         or len(word) < 4
         or not word.isalpha()
     ):
         return word
-    near = [v for v in corpus | english if abs(len(v) - len(word)) <= 2 and v[:1] == word[:1]]
+    same_initial = lexicon.by_initial.get(word[:1], [])
+    near = [v for v in same_initial if abs(len(v) - len(word)) <= 2]
     match = difflib.get_close_matches(word, near, n=1, cutoff=0.8)
     return match[0] if match else word
 

@@ -95,5 +95,5 @@ def built_corpus(tmp_path_factory: pytest.TempPathFactory, embedder) -> BuiltCor
 
     built_settings = make_settings(tmp_path_factory.mktemp("built_corpus"))
     summary = build_index(built_settings, embedder)
-    collection = store.open_collection(store.open_client(built_settings), built_settings)
-    return BuiltCorpus(built_settings, summary, store.read_state(collection))
+    state = store.read_state(store.open_client(built_settings), built_settings)
+    return BuiltCorpus(built_settings, summary, state)

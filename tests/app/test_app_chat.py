@@ -7,11 +7,10 @@ import re
 import shutil
 from pathlib import Path
 
-import chromadb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from index.store import STATE_KEY
+from index import store
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 APP_TIMEOUT_S = 120  # the first run loads the model and opens the index
@@ -158,10 +157,8 @@ def test_a_broken_index_is_explained_and_can_be_rebuilt(
 ):
     chroma_dir = tmp_path / "chroma"
     shutil.copytree(built_corpus.settings.chroma_dir, chroma_dir)
-    collection = chromadb.PersistentClient(path=str(chroma_dir)).get_collection(
-        built_corpus.settings.collection
-    )
-    collection.modify(metadata={**collection.metadata, STATE_KEY: "{not json"})
+    broken = built_corpus.settings.model_copy(update={"chroma_dir": chroma_dir})
+    store.write_state_text(store.open_client(broken), broken, "{not json")
     monkeypatch.setenv("STRIKEQA_CHROMA_DIR", str(chroma_dir))
     app = start_app()
     assert "index build --rebuild" in unescaped(app.error[0].value) and not app.chat_input

@@ -166,4 +166,4 @@ def test_cli_export_before_any_build_says_how_to_build(tmp_settings, index_main)
 
 
 def committed_state(settings):
-    return store.read_state(store.open_collection(store.open_client(settings), settings))
+    return store.read_state(store.open_client(settings), settings)

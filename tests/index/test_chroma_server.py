@@ -33,7 +33,7 @@ def test_a_build_against_a_chroma_server_reads_back_the_same_chunks(
     again = build_index(settings, embedder)
 
     collection = store.open_collection(store.open_client(settings), settings)
-    state = store.read_state(collection)
+    state = store.read_state(store.open_client(settings), settings)
     assert (summary.embedded, again.embedded) == (built_corpus.summary.chunks, 0)
     assert [s.chunk for s in state.chunks] == [s.chunk for s in built_corpus.state.chunks]
     assert state.keys() == built_corpus.state.keys() == store.all_keys(collection)

@@ -51,7 +51,7 @@ class FailingEmbedder(BaseEmbedding):
 def committed(settings: IndexSettings):
     """(collection, state) as a reader sees them."""
     collection = store.open_collection(store.open_client(settings), settings)
-    return collection, store.read_state(collection)
+    return collection, store.read_state(store.open_client(settings), settings)
 
 
 def edit(settings: IndexSettings, article_id: str, old: str, new: str) -> None:
@@ -257,3 +257,28 @@ def test_committed_chunks_read_back_equal_what_was_built(built_corpus):
 
     assert state == built_corpus.state
     assert len(state.chunks) == built_corpus.summary.chunks == built_corpus.summary.embedded
+
+
+def test_the_chunk_collection_metadata_holds_the_model_name_only(built_copy):
+    """Chroma reads a collection's metadata on every query; the state (20 MB at 1000x the corpus)
+    lives in its own record, so searches do not pay for it."""
+    collection, state = committed(built_copy)
+
+    assert collection.metadata == {store.MODEL_KEY: built_copy.embed_model}
+    assert state is not None and len(state.chunks) == collection.count()
+
+
+def test_an_index_whose_state_an_older_version_kept_in_metadata_is_rebuilt_clean(
+    built_copy, embedder
+):
+    collection, state = committed(built_copy)
+    legacy = store.read_state_text(store.open_client(built_copy), built_copy)
+    store.drop_collection(store.open_client(built_copy), built_copy)
+    collection = store.open_collection(store.open_client(built_copy), built_copy)
+    collection.modify(metadata={store.MODEL_KEY: built_copy.embed_model, store.STATE_KEY: legacy})
+
+    summary = build_index(built_copy, embedder)
+
+    collection, rebuilt = committed(built_copy)
+    assert summary.chunks == len(state.chunks) and rebuilt.keys() == state.keys()
+    assert store.STATE_KEY not in collection.metadata

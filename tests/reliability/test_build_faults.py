@@ -127,7 +127,7 @@ def check_committed(
 ) -> tuple[str, int]:
     """The committed index is one of the two complete ones, whole, and answers from itself only."""
     collection = store.open_collection(store.open_client(settings), settings)
-    state = store.read_state(collection)
+    state = store.read_state(store.open_client(settings), settings)
     assert state is not None, "a killed build left no committed index"
     assert state.keys() in (previous, new), (
         "the committed state is neither the old nor the new index"
@@ -164,7 +164,11 @@ def run_kill_rounds(built_corpus, embedder, root: Path, kills: int, seed: int) -
         rounds.append(KillRound(phase, round(delay_s, 2), killed, outcome, orphans))
     summary = build_index(settings, embedder)  # the next ordinary build completes and cleans up
     final = store.open_collection(store.open_client(settings), settings)
-    assert store.read_state(final).keys() == store.all_keys(final) == planned_keys(settings)
+    assert (
+        store.read_state(store.open_client(settings), settings).keys()
+        == store.all_keys(final)
+        == planned_keys(settings)
+    )
     assert not summary.skipped
     return rounds
 
@@ -234,10 +238,7 @@ def delete_directory(settings: IndexSettings) -> None:
 
 
 def corrupt_state(settings: IndexSettings) -> None:
-    collection = store.open_collection(store.open_client(settings), settings)
-    collection.modify(
-        metadata={**collection.metadata, store.STATE_KEY: '{"version": 2, "chunks": ['}
-    )
+    store.write_state_text(store.open_client(settings), settings, '{"version": 3, "chunks": [')
 
 
 def delete_some_vectors(settings: IndexSettings) -> None:
@@ -344,7 +345,7 @@ def test_a_truncated_database_is_reported_by_the_real_clis_and_index_build_recov
     assert code == 0 and "could not be opened; moved it to chroma.unreadable-" in out, err
     collection = store.open_collection(store.open_client(settings), settings)
     assert (
-        store.read_state(collection).keys()
+        store.read_state(store.open_client(settings), settings).keys()
         == store.all_keys(collection)
         == built_corpus.state.keys()
     )
