@@ -69,6 +69,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         server_scales=tuple(args.server_scales),
         rounds=args.rounds,
         profile=args.profile,
+        retrievers_at=args.retrievers_at,
     )
     report = run_bench(options)
     print(render_markdown(report))
@@ -139,6 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--scales", type=int, nargs="*", default=[10, 100, 1000])
     bench.add_argument("--server-scales", type=int, nargs="*", default=[1, 100])
     bench.add_argument("--rounds", type=int, default=3, help="passes over the eval cases")
+    bench.add_argument(
+        "--retrievers-at",
+        type=int,
+        default=10,
+        help="the larger corpus where bm25-only and dense-only run again (one of --scales)",
+    )
     bench.add_argument("--out", type=Path, default=Path("bench.json"))
     bench.add_argument("--profile", type=Path, help="pyinstrument profile of the warm answers")
     bench.set_defaults(command=cmd_bench)

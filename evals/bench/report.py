@@ -60,7 +60,8 @@ def targets(report: BenchReport) -> tuple[Target, ...]:
 def render_markdown(report: BenchReport) -> str:
     sections = (
         _heading(report),
-        quality_table(report.pipelines),
+        quality_table(report.pipelines, "bundled corpus"),
+        quality_table(report.retrievers_at_scale, f"{report.retrievers_factor}× corpus"),
         speed_table(report),
         targets_table(targets(report)),
         scaling_table(report),
@@ -78,10 +79,12 @@ def bench_json(report: BenchReport) -> dict[str, Any]:
     }
 
 
-def quality_table(pipelines: Sequence[ProbeResult]) -> str:
+def quality_table(pipelines: Sequence[ProbeResult], corpus: str) -> str:
     scored = [p for p in pipelines if p.quality is not None]
+    if len(scored) < 2:
+        return ""
     lines = [
-        "| quality (bundled corpus, eval cases) | "
+        f"| quality ({corpus}, eval cases) | "
         + " | ".join(p.pipeline for p in scored)
         + " | strikeqa vs the best baseline |",
         "|---|" + "---|" * len(scored) + "---|",

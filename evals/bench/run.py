@@ -18,7 +18,7 @@ from pathlib import Path
 
 from evals.bench.pipelines import EMBEDDING_FLOOR, NAIVE
 from evals.bench.scaling import local_env, measure_scale, run_probe
-from evals.bench.types import BenchReport, ScaleRow
+from evals.bench.types import BenchReport, ProbeResult, ScaleRow
 
 BASELINES = ("bm25-only", "dense-only", NAIVE, EMBEDDING_FLOOR)
 
@@ -29,6 +29,7 @@ class BenchOptions:
     server_scales: tuple[int, ...] = (1, 100)  # the same on a `chroma run` server
     rounds: int = 3  # passes over the eval cases for warm latency (73 cases: 219 questions)
     profile: Path | None = None  # pyinstrument profile of strikeqa's warm run on the bundled corpus
+    retrievers_at: int = 10  # the larger corpus on which the single-retriever variants run again
 
 
 def run_bench(options: BenchOptions) -> BenchReport:
@@ -42,7 +43,7 @@ def run_bench(options: BenchOptions) -> BenchReport:
         for name in BASELINES:
             _say(f"bundled corpus: {name} probe")
             baselines.append(run_probe(name, local_env(root / "1x"), options.rounds))
-        scaling = _scaling(root, options)
+        scaling, retrievers = _scaling(root, options)
     return BenchReport(
         started_at=started_at,
         machine=_machine(),
@@ -53,11 +54,16 @@ def run_bench(options: BenchOptions) -> BenchReport:
         pipelines=(bundled.probe, *baselines),
         bundled_build=bundled,
         scaling=tuple(scaling),
+        retrievers_factor=options.retrievers_at if retrievers else None,
+        retrievers_at_scale=tuple(retrievers),
     )
 
 
-def _scaling(root: Path, options: BenchOptions) -> list[ScaleRow]:
-    rows = []
+def _scaling(root: Path, options: BenchOptions) -> tuple[list[ScaleRow], list[ProbeResult]]:
+    """Every larger corpus on each configuration asked for; at `retrievers_at` (local Chroma)
+    the single-retriever variants are probed too, before that corpus is deleted."""
+    rows: list[ScaleRow] = []
+    retrievers: list[ProbeResult] = []
     for factor in sorted(set(options.scales) | set(options.server_scales)):
         configs = [
             c
@@ -69,9 +75,16 @@ def _scaling(root: Path, options: BenchOptions) -> list[ScaleRow]:
                 continue  # the bundled row, measured first
             _say(f"{factor}× corpus on {config} Chroma: generate, build, no-op build, probe")
             rows.append(measure_scale(factor, config, root / f"{factor}x", options.rounds))
+            if config == "local" and factor == options.retrievers_at:
+                retrievers = [rows[-1].probe] + _single_retrievers(root / f"{factor}x", options)
         if factor != 1:
             shutil.rmtree(root / f"{factor}x", ignore_errors=True)  # 1000× is ~1 GB on disk
-    return rows
+    return rows, retrievers
+
+
+def _single_retrievers(work_dir: Path, options: BenchOptions) -> list[ProbeResult]:
+    _say(f"{options.retrievers_at}× corpus: bm25-only and dense-only probes")
+    return [run_probe(name, local_env(work_dir), options.rounds) for name in BASELINES[:2]]
 
 
 def _machine() -> str:

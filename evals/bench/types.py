@@ -82,3 +82,7 @@ class BenchReport:
     pipelines: tuple[ProbeResult, ...]  # on the bundled corpus, same machine, same run
     bundled_build: ScaleRow
     scaling: tuple[ScaleRow, ...]
+    # strikeqa and its single-retriever variants again on one larger corpus, where words alone
+    # tell real sentences from look-alikes less well (factor None: not measured)
+    retrievers_factor: int | None = None
+    retrievers_at_scale: tuple[ProbeResult, ...] = ()

@@ -81,6 +81,7 @@ def small_bench(tmp_path_factory):
     """`python -m evals bench` at 1x and 2x, local and server, one round (about a minute)."""
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     command = [sys.executable, "-m", "evals", "bench", "--scales", "2", "--server-scales", "2"]
+    command += ["--retrievers-at", "2"]
     done = subprocess.run(
         [*command, "--rounds", "1", "--out", str(out)],
         cwd=REPO_ROOT,
@@ -97,8 +98,14 @@ def small_bench(tmp_path_factory):
 def test_the_benchmark_prints_every_table_and_writes_bench_json(small_bench):
     printed, data = small_bench
 
-    for heading in ("| quality", "| speed", "| target", "| corpus (local Chroma)", "`chroma run`"):
+    headings = ("| quality (bundled", "| quality (2× corpus", "| speed", "| target", "`chroma run`")
+    for heading in (*headings, "| corpus (local Chroma)"):
         assert heading in printed
+    assert [p["pipeline"] for p in data["retrievers_at_scale"]] == [
+        "strikeqa",
+        "bm25-only",
+        "dense-only",
+    ]
     assert [p["pipeline"] for p in data["pipelines"]] == [
         "strikeqa",
         "bm25-only",
