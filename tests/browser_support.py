@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.bench.process import stop_process as stop  # noqa: F401  (re-exported for the tests)
 from evals.bench.server import free_port  # noqa: F401  (re-exported for the tests)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -29,17 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 APP_START_TIMEOUT_S = 120
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Terminate a child this test started, killing it if it ignores SIGTERM."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:

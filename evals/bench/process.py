@@ -50,6 +50,17 @@ def run_child(command: list[str], env: dict[str, str], timeout_s: float) -> Chil
     return ChildRun(seconds, usage.ru_maxrss / 1024, stdout, stderr)
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a child we started, killing it if it ignores SIGTERM."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def bench_env(**overrides: str | os.PathLike) -> dict[str, str]:
     """This process's environment, offline, with STRIKEQA_ settings for the child."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRIKEQA_")}

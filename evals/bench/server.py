@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from evals.bench.process import stop_process
+
 HEARTBEAT_TIMEOUT_S = 60
 
 
@@ -41,7 +43,7 @@ def chroma_server(data_dir: Path) -> Iterator[int]:
     try:
         yield port
     finally:
-        stop_chroma(server)
+        stop_process(server)
 
 
 def start_chroma(data_dir: Path, port: int) -> subprocess.Popen:
@@ -55,18 +57,9 @@ def start_chroma(data_dir: Path, port: int) -> subprocess.Popen:
     try:
         wait_for_heartbeat(port, server)
     except ChromaServerUnavailable:
-        stop_chroma(server)
+        stop_process(server)
         raise
     return server
-
-
-def stop_chroma(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
 
 
 def wait_for_heartbeat(
