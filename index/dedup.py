@@ -1,10 +1,10 @@
 """Near-duplicate detection: chunks of different articles that state the same thing form a group.
 
 Two chunks state the same thing when they give the same figures and their word sets overlap
-strongly (copies), or their embeddings are close AND they still share a good part of their words
-(loose rewrites; cosine alone also pairs different stories about the same strike). Groups form by leader clustering in
-preference order, so no chain of loose matches can merge unrelated facts; each group is named
-after its leader, the copy from the most preferred article. Each chunk is compared only with
+strongly (copies), or their embeddings are close AND they still share a good part of their
+words (loose rewrites; cosine alone also pairs different stories about the same strike). Groups
+form by leader clustering in preference order, so no chain of loose matches can merge unrelated
+facts; each group is named after its leader, the copy from the most preferred article. Each chunk is compared only with
 its close neighbours in embedding space, so the work grows with n x neighbours, not n x n.
 """
 

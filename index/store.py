@@ -101,13 +101,18 @@ def search_failed(error: BaseException) -> IndexUnavailable:
 
 def open_collection(client: ClientAPI, settings: IndexSettings) -> Collection:
     """The chunk collection, created if missing; never with a default embedding function."""
+    return _opened(
+        client,
+        settings,
+        settings.collection,
+        metadata={MODEL_KEY: settings.embed_model},
+        configuration={"hnsw": {"space": "cosine"}},
+    )
+
+
+def _opened(client: ClientAPI, settings: IndexSettings, name: str, **options) -> Collection:
     try:
-        return client.get_or_create_collection(
-            settings.collection,
-            embedding_function=None,
-            metadata={MODEL_KEY: settings.embed_model},
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        return client.get_or_create_collection(name, embedding_function=None, **options)
     except Exception as error:
         raise IndexUnavailable(
             f"cannot open the index at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}"
@@ -136,10 +141,9 @@ def read_state(client: ClientAPI, settings: IndexSettings) -> IndexState | None:
 
 
 def read_state_text(client: ClientAPI, settings: IndexSettings) -> str | None:
+    states = _state_collection(client, settings)
     try:
-        found = _state_collection(client, settings).get(ids=[STATE_RECORD], include=["documents"])
-    except IndexUnavailable:
-        raise
+        found = states.get(ids=[STATE_RECORD], include=["documents"])
     except Exception as error:
         raise search_failed(error) from error
     documents = found["documents"] or []
@@ -162,12 +166,7 @@ def write_state_text(client: ClientAPI, settings: IndexSettings, text: str) -> N
 
 
 def _state_collection(client: ClientAPI, settings: IndexSettings) -> Collection:
-    try:
-        return client.get_or_create_collection(_state_name(settings), embedding_function=None)
-    except Exception as error:
-        raise IndexUnavailable(
-            f"cannot open the index at {_where(settings)}: {_one_line(error)}; {REBUILD_HINT}"
-        ) from error
+    return _opened(client, settings, _state_name(settings))
 
 
 def _state_name(settings: IndexSettings) -> str:

@@ -20,7 +20,8 @@ from evals.bench.pipelines import EMBEDDING_FLOOR, NAIVE
 from evals.bench.scaling import local_env, measure_scale, run_probe
 from evals.bench.types import BenchReport, ProbeResult, ScaleRow
 
-BASELINES = ("bm25-only", "dense-only", NAIVE, EMBEDDING_FLOOR)
+SINGLE_RETRIEVERS = ("bm25-only", "dense-only")
+BASELINES = (*SINGLE_RETRIEVERS, NAIVE, EMBEDDING_FLOOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def _scaling(root: Path, options: BenchOptions) -> tuple[list[ScaleRow], list[Pr
 
 def _single_retrievers(work_dir: Path, options: BenchOptions) -> list[ProbeResult]:
     _say(f"{options.retrievers_at}× corpus: bm25-only and dense-only probes")
-    return [run_probe(name, local_env(work_dir), options.rounds) for name in BASELINES[:2]]
+    return [run_probe(name, local_env(work_dir), options.rounds) for name in SINGLE_RETRIEVERS]
 
 
 def _machine() -> str:

@@ -24,7 +24,6 @@ from index.settings import IndexSettings
 BUILD_LINE = re.compile(r"articles: (\d+)\s+chunks: (\d+)\s+embedded: (\d+)")
 BUILD_TIMEOUT_S = 4 * 3600
 PROBE_TIMEOUT_S = 3600
-CHROMA_CONFIGS = ("local", "server")
 
 
 def measure_scale(
